@@ -1,0 +1,37 @@
+"""Write README.md from nbs/index.ipynb with nbconvert's Markdown exporter.
+
+nbdev_readme needs Quarto, which cannot be installed on machines without general internet
+access (quarto-cli downloads its binary while it builds), so the README is made here instead:
+hidden cells (`#| hide`) are left out and nbdev directives are stripped. `--check` exits 1
+when README.md differs from what the notebook produces (CI runs it)."""
+import sys, re, copy
+from pathlib import Path
+import nbformat
+from nbconvert import MarkdownExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+DIRECTIVE = re.compile(r'^\s*#\|.*\n?', re.M)
+
+def readme_text(nb_path=ROOT / 'nbs' / 'index.ipynb'):
+    nb = nbformat.read(nb_path, as_version=4)
+    cells = []
+    for c in nb.cells:
+        src = c.source
+        if c.cell_type == 'code':
+            dirs = [l.strip() for l in src.splitlines() if l.strip().startswith('#|')]
+            if any(d.replace(' ', '') in ('#|hide', '#|include:false') for d in dirs): continue
+            if any(d.replace(' ', '') == '#|echo:false' for d in dirs): c = copy.deepcopy(c); c.source = ''
+            else: c = copy.deepcopy(c); c.source = DIRECTIVE.sub('', src)
+            c.outputs = [o for o in c.get('outputs', []) if o.get('output_type') != 'stream' or o.get('name') != 'stderr']
+        cells.append(c)
+    nb.cells = cells
+    body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
+    return "<!-- generated from nbs/index.ipynb by tools/make_readme.py: do not edit -->\n\n" + body
+
+if __name__ == '__main__':
+    text, out = readme_text(), ROOT / 'README.md'
+    if '--check' in sys.argv:
+        if not out.exists() or out.read_text() != text:
+            sys.exit('README.md is out of date: run `python tools/make_readme.py`')
+    else: out.write_text(text)
