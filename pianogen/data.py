@@ -96,7 +96,7 @@ CHANGE_REASONS = {
     'lengthened': 'zero length: lengthened to one tick',
     'pedal': 'held on by the sustain pedal',
     'octave_shift': 'outside the piano range: moved by octaves into 21-108',
-    'gap_clipped': 'spans a silence longer than 720 ticks that was clipped',
+    'gap_clipped': 'held across a stretch of over 720 ticks with no other note starting or ending, which was clipped to 720',
 }
 
 @dataclass
@@ -201,8 +201,8 @@ class Piece:
 
 # %% ../nbs/00_data.ipynb #1db91587
 def _resolve_keys(notes, rep):
-    "Sort by (pitch, start); drop same-key duplicates; end each note by the next strike of its key"
-    notes = notes[np.lexsort((notes['start'], notes['pitch']))]
+    "Sort by (pitch, start); drop same-key duplicates (keeping the longest); end each note by the next strike of its key"
+    notes = notes[np.lexsort((-notes['end'], notes['start'], notes['pitch']))]
     same = notes['pitch'][1:] == notes['pitch'][:-1]
     dup = np.concatenate([[False], same & (notes['start'][1:] == notes['start'][:-1])])
     rep.dropped['duplicate'] += int(dup.sum()); notes = notes[~dup]
@@ -358,7 +358,7 @@ def shared_data_dir(name='piano-midi-de'):
             return d.parent / 'shared' / 'data' / name
 
 # %% ../nbs/00_data.ipynb #8a7c1001
-CLEAN_VERSION = 1   # bump when cleaning changes, to invalidate caches
+CLEAN_VERSION = 2   # bump when cleaning changes, to invalidate caches
 
 def cache_dir():
     "Where cleaned pieces are cached: `$PIANOGEN_CACHE`, else the user cache directory"

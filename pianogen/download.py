@@ -4,7 +4,7 @@
 
 # %% ../nbs/00b_download.ipynb #0b9507cd
 from __future__ import annotations
-import contextlib, csv, functools, hashlib, http.server, importlib.resources, os, re, threading, urllib.parse, zipfile
+import contextlib, csv, functools, hashlib, http.server, importlib.resources, os, re, shutil, threading, urllib.parse, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 import platformdirs, requests
