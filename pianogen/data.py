@@ -5,7 +5,7 @@
 # %% ../nbs/00_data.ipynb #94b37c65
 from __future__ import annotations
 import io, os, json, hashlib
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -14,7 +14,7 @@ import mido
 # %% auto #0
 __all__ = ['TPQ', 'PITCH_LO', 'PITCH_HI', 'N_PITCHES', 'MAX_DELTA', 'DEFAULT_TEMPO', 'MAX_FILE_BYTES', 'MAX_BEATS', 'NOTE_DTYPE',
            'DROP_REASONS', 'CHANGE_REASONS', 'PITCH', 'ON', 'DELTA', 'VELOCITY', 'CLEAN_VERSION', 'MidiError',
-           'read_midi', 'make_midi', 'midi_bytes', 'CleanReport', 'gap_warp', 'Piece', 'clean_midi',
+           'read_midi', 'check_midi', 'make_midi', 'midi_bytes', 'CleanReport', 'gap_warp', 'Piece', 'clean_midi',
            'notes_to_messages', 'messages_to_notes', 'count_unreleased', 'notes_to_midi', 'piece_to_midi',
            'shared_data_dir', 'cache_dir', 'save_piece', 'load_piece', 'clean_file', 'clean_files', 'check_files',
            'check_totals']
@@ -52,7 +52,12 @@ def read_midi(src,          # a path, or the file's bytes
     if not data: raise MidiError(name, "empty file")
     if not data.startswith(b'MThd'): raise MidiError(name, "not a MIDI file (no MThd header)")
     try: mid = mido.MidiFile(file=io.BytesIO(data))
+    except EOFError: raise MidiError(name, f"truncated: the file ends inside a chunk ({len(data):,} bytes)") from None
     except Exception as e: raise MidiError(name, f"corrupt MIDI ({type(e).__name__}: {e})") from None
+    return check_midi(mid, name)
+
+def check_midi(mid, name):
+    "`mid` if pianogen can use it, else `MidiError`: SMPTE or zero time division, type 2, no tracks"
     if mid.ticks_per_beat <= 0:
         raise MidiError(name, "SMPTE time division is not supported" if mid.ticks_per_beat < 0 else "time division is zero")
     if mid.type == 2: raise MidiError(name, "type-2 MIDI (independent sequences) is not supported")
@@ -126,7 +131,7 @@ class CleanReport:
 
 # %% ../nbs/00_data.ipynb #383c7e37
 def _pair_track(track, rep, file_end):
-    "Notes (start, end, pitch, velocity, channel) of one track, in its own ticks"
+    "Notes (start, end, pitch, velocity) of one track in its own ticks, and what is still sounding"
     t, sounding, notes, pedal, tempos, sigs = 0, {}, [], [], [], []
     for msg in track:
         t += msg.time
@@ -135,20 +140,18 @@ def _pair_track(track, rep, file_end):
             key = (msg.channel, msg.note)
             if typ == 'note_on' and msg.velocity > 0:
                 rep.notes_in += 1
-                if msg.channel == 9: rep.dropped['drums'] += 1; continue
-                if key in sounding:
-                    s, v = sounding[key]
-                    if s == t: rep.dropped['duplicate'] += 1; continue
-                    notes.append((s, t, msg.note, v)); rep.changed['restruck'] += 1
-                sounding[key] = (t, msg.velocity)
-            elif key in sounding:
-                s, v = sounding.pop(key); notes.append((s, t, msg.note, v))
+                if msg.channel == 9: rep.dropped['drums'] += 1
+                else: sounding.setdefault(key, deque()).append((t, msg.velocity))
+            elif sounding.get(key):
+                s, v = sounding[key].popleft(); notes.append((s, t, msg.note, v))
             elif msg.channel != 9: rep.orphan_note_offs += 1
         elif typ == 'control_change':
             if msg.control == 64 and msg.channel != 9: pedal.append((t, msg.value >= 64))
         elif typ == 'set_tempo': tempos.append((t, msg.tempo))
-        elif typ == 'time_signature': sigs.append((t, msg.numerator, msg.denominator))
-    return notes, sounding, pedal, tempos, sigs, t
+        elif typ == 'time_signature':
+            if msg.denominator > 128: raise ValueError(f"time signature {msg.numerator}/{msg.denominator} at tick {t}")
+            sigs.append((t, msg.numerator, msg.denominator))
+    return notes, [(s, p, v) for (ch, p), q in sounding.items() for s, v in q], pedal, tempos, sigs, t
 
 # %% ../nbs/00_data.ipynb #3f611bb7
 def _pedal_spans(pedal, end):
@@ -171,16 +174,19 @@ def _apply_pedal(ends, spans):
 
 # %% ../nbs/00_data.ipynb #8bf7e647
 def gap_warp(times,             # sorted unique event times, starting at 0
-             max_gap=MAX_DELTA):# longest silence kept
-    "A function mapping ticks to ticks with every gap between `times` shortened to `max_gap`"
+             max_gap=MAX_DELTA, # longest gap kept
+             step=TPQ):         # gaps shrink by whole multiples of this (a beat), keeping the beat
+    "A function mapping ticks to ticks with every gap between `times` over `max_gap` shortened by whole beats"
     times = np.asarray(times, dtype=np.int64)
-    excess = np.maximum(np.diff(times) - max_gap, 0)
-    cum = np.concatenate([[0], np.cumsum(excess)])
+    gaps = np.diff(times)
+    removed = np.where(gaps > max_gap, -(-(gaps - max_gap) // step) * step, 0)
+    cum = np.concatenate([[0], np.cumsum(removed)])
+    kept = np.append(gaps - removed, 0)
     def warp(t):
         t = np.asarray(t, dtype=np.int64)
         i = np.clip(np.searchsorted(times, t, side='right') - 1, 0, len(times) - 1)
-        return times[i] - cum[i] + np.minimum(t - times[i], max_gap)
-    return warp, int((excess > 0).sum()), int(cum[-1])
+        return times[i] - cum[i] + np.minimum(t - times[i], kept[i])
+    return warp, int((removed > 0).sum()), int(cum[-1])
 
 # %% ../nbs/00_data.ipynb #53c45c7c
 @dataclass
@@ -214,21 +220,27 @@ def _resolve_keys(notes, rep):
     return notes
 
 # %% ../nbs/00_data.ipynb #6d6cde0b
+def _last_per_tick(events):
+    "Events (tick, ...) in time order, keeping file order at one tick and only the last there (the one in force)"
+    a = np.array(sorted(map(tuple, events), key=lambda e: e[0]), np.int64)
+    return a[np.append(a[1:, 0] != a[:-1, 0], True)]
+
+# %% ../nbs/00_data.ipynb #c810b779
 def clean_midi(src,                 # a path, raw bytes, or a `mido.MidiFile`
                name=None,           # name used in the report and errors
                sustain=True,        # fold the sustain pedal (CC64) into note durations
                clip_gaps=True,      # shorten silences longer than `MAX_DELTA` ticks
                piece_id='', composer=''):
     "Clean one MIDI file into a `Piece` with its `CleanReport`"
-    mid = src if isinstance(src, mido.MidiFile) else read_midi(src, name)
-    name = name or (str(src) if not isinstance(src, (bytes, bytearray, mido.MidiFile)) else '<bytes>')
+    if isinstance(src, mido.MidiFile): name = name or src.filename or '<MidiFile>'; mid = check_midi(src, name)
+    else: name = name or (str(src) if not isinstance(src, (bytes, bytearray)) else '<bytes>'); mid = read_midi(src, name)
     rep, scale = CleanReport(name), TPQ / mid.ticks_per_beat
     notes, pedal, tempos, sigs, unreleased, file_end = [], [], [], [], [], 0
     try:
         for track in mid.tracks:
             n, snd, p, tm, sg, end = _pair_track(track, rep, file_end)
             notes += n; pedal += p; tempos += tm; sigs += sg
-            unreleased += [(s, pitch, v) for (ch, pitch), (s, v) in snd.items()]
+            unreleased += snd
             file_end = max(file_end, end)
     except Exception as e: raise MidiError(name, f"corrupt MIDI events ({type(e).__name__}: {e})") from None
     if file_end * scale / TPQ > MAX_BEATS: raise MidiError(name, f"absurd length: {file_end*scale/TPQ:,.0f} beats")
@@ -250,8 +262,8 @@ def clean_midi(src,                 # a path, raw bytes, or a `mido.MidiFile`
     tab['pitch'] -= np.where(high, 12 * ((tab['pitch'] - PITCH_HI + 11) // 12), 0).astype(np.int16)
     rep.changed['octave_shift'] += int((low | high).sum())
     tab = _resolve_keys(tab, rep)
-    tempos = np.array(sorted((round(t * scale), v) for t, v in tempos) or [(0, DEFAULT_TEMPO)], np.int64).reshape(-1, 2)
-    sigs = np.array(sorted((round(t * scale), n, d) for t, n, d in sigs) or [(0, 4, 4)], np.int64).reshape(-1, 3)
+    tempos = _last_per_tick([(round(t * scale), v) for t, v in tempos] or [(0, DEFAULT_TEMPO)])
+    sigs = _last_per_tick([(round(t * scale), n, d) for t, n, d in sigs] or [(0, 4, 4)])
     if clip_gaps:
         times = np.unique(np.concatenate([[0], tab['start'], tab['end']]))
         warp, rep.clipped_gaps, rep.clipped_ticks = gap_warp(times)
@@ -260,6 +272,7 @@ def clean_midi(src,                 # a path, raw bytes, or a `mido.MidiFile`
             rep.changed['gap_clipped'] += int(spans.sum())
             tab['start'], tab['end'] = warp(tab['start']), warp(tab['end'])
             tempos[:, 0], sigs[:, 0] = warp(tempos[:, 0]), warp(sigs[:, 0])
+            tempos, sigs = _last_per_tick(tempos), _last_per_tick(sigs)
     tab = tab[np.lexsort((tab['pitch'], tab['start']))]
     rep.notes_out = len(tab)
     assert rep.notes_out + sum(rep.dropped.values()) == rep.notes_in, (name, rep)
@@ -330,17 +343,21 @@ def notes_to_midi(notes,                 # a note table (NOTE_DTYPE)
     meta = [(int(t), mido.MetaMessage('set_tempo', tempo=int(v))) for t, v in (tempos if tempos is not None else [(0, DEFAULT_TEMPO)])]
     if time_signatures is not None:
         meta += [(int(t), mido.MetaMessage('time_signature', numerator=int(n), denominator=int(d))) for t, n, d in time_signatures]
-    mid.tracks.append(_track(sorted(meta, key=lambda e: e[0]), 'pianogen'))
-    evs = [(int(s), 1, int(p), mido.Message('note_on', note=int(p), velocity=int(v))) for s, e, p, v in notes.tolist()]
-    evs += [(int(e), 0, int(p), mido.Message('note_off', note=int(p), velocity=0)) for s, e, p, v in notes.tolist()]
-    evs.sort(key=lambda e: e[:3])
-    mid.tracks.append(_track([(0, mido.Message('program_change', program=program))] + [(t, m) for t, _, _, m in evs], 'piano'))
+    meta.sort(key=lambda e: e[0])
+    tr, now = mido.MidiTrack([mido.MetaMessage('track_name', name='pianogen')]), 0
+    for t, m in meta: m.time = t - now; tr.append(m); now = t
+    mid.tracks.append(tr)
+    n = len(notes)
+    times = np.concatenate([notes['end'], notes['start']]).astype(np.int64)
+    on = np.repeat([0, 1], n); pitch = np.concatenate([notes['pitch'], notes['pitch']])
+    vel = np.concatenate([np.zeros(n, np.int64), notes['velocity']])
+    order = np.lexsort((pitch, on, times))
+    deltas = np.diff(times[order], prepend=0)
+    tr = mido.MidiTrack([mido.MetaMessage('track_name', name='piano'), mido.Message('program_change', program=program)])
+    for d, o, p, v in zip(deltas.tolist(), on[order].tolist(), pitch[order].tolist(), vel[order].tolist()):
+        tr.append(mido.Message('note_on' if o else 'note_off', note=p, velocity=v, time=d))
+    mid.tracks.append(tr)
     return mid
-
-def _track(events, name):
-    tr, now = mido.MidiTrack([mido.MetaMessage('track_name', name=name)]), 0
-    for t, m in events: tr.append(m.copy(time=t - now)); now = t
-    return tr
 
 # %% ../nbs/00_data.ipynb #8ea35992
 def piece_to_midi(piece):
@@ -358,7 +375,7 @@ def shared_data_dir(name='piano-midi-de'):
             return d.parent / 'shared' / 'data' / name
 
 # %% ../nbs/00_data.ipynb #8a7c1001
-CLEAN_VERSION = 2   # bump when cleaning changes, to invalidate caches
+CLEAN_VERSION = 3   # bump when cleaning changes, to invalidate caches
 
 def cache_dir():
     "Where cleaned pieces are cached: `$PIANOGEN_CACHE`, else the user cache directory"
