@@ -8,7 +8,7 @@ import argparse, json, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['data_check', 'data_clean', 'parser', 'main']
+__all__ = ['data_check', 'data_clean', 'train_command', 'parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #dd68f936
 def _expand(paths):
@@ -46,6 +46,27 @@ def data_clean(args):
     print(f"{out}: {r.notes_out} notes ({r.notes_in} in), {r.unreleased} unreleased, {r.clipped_gaps} gaps clipped")
     return 0
 
+# %% ../nbs/08_cli.ipynb #d1ac6bc6
+def train_command(args):
+    "Train a model; exit status 2 for a configuration or data error"
+    from pianogen.sources import SOURCES
+    if args.data not in SOURCES and not Path(args.data).is_dir():
+        print(f"pianogen train: unknown data source {args.data!r}: use one of {', '.join(map(repr, SOURCES))}, "
+              "or the path of a folder of MIDI files", file=sys.stderr); return 2
+    from pianogen.train import train, SIZES
+    out = Path(args.out or f'runs/{args.model}')
+    try:
+        train(args.data, args.model, out, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
+              seed=args.seed, strategy=args.strategy, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
+              validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume,
+              **SIZES[args.size][args.model])
+    except (ValueError, FileNotFoundError) as e:
+        print(f"pianogen train: {e}", file=sys.stderr); return 2
+    s = json.loads((out / 'summary.json').read_text())
+    print(f"{out}: best val_loss {s['best_val_loss']:.4f} at epoch {s['best_epoch'] + 1} of {s['epochs_run']}; "
+          f"best.keras, log.csv, summary.json")
+    return 0
+
 # %% ../nbs/08_cli.ipynb #74bc3202
 def parser():
     "The `pianogen` argument parser with its subcommands"
@@ -62,6 +83,22 @@ def parser():
     c.add_argument('-o', '--output', required=True, metavar='OUT.mid')
     c.add_argument('--no-sustain', action='store_true', help='keep note durations as written, ignoring the pedal')
     c.set_defaults(func=data_clean)
+    t = sub.add_parser('train', help='train a model; started again, it resumes from the last completed epoch')
+    t.add_argument('--data', default='music21', metavar='SOURCE', help="'music21' (default), 'maestro', 'piano-midi.de', or a folder of MIDI files")
+    t.add_argument('--model', default='lstm', choices=['seed', 'lstm', 'transformer'])
+    t.add_argument('--epochs', type=int, default=20, metavar='N')
+    t.add_argument('--out', metavar='DIR', help='run folder (default: runs/MODEL)')
+    t.add_argument('--batch-size', type=int, default=64, metavar='B', help='global batch size')
+    t.add_argument('--lr', type=float, default=1e-3, metavar='LR', help='learning rate at the start of the cosine schedule')
+    t.add_argument('--seed', type=int, default=0, metavar='S')
+    t.add_argument('--strategy', default='default', choices=['default', 'mirrored'], help="'mirrored': every local GPU")
+    t.add_argument('--steps-per-epoch', type=int, metavar='N', help='training batches per epoch (default: one pass)')
+    t.add_argument('--validation-steps', type=int, metavar='N', help='validation batches (default: every validation window)')
+    t.add_argument('--seq-len', type=int, default=150, metavar='N', help='messages the model reads')
+    t.add_argument('--size', default='default', choices=['tiny', 'small', 'default'], help='model sizes (pianogen.train.SIZES)')
+    t.add_argument('--patience', type=int, default=5, metavar='N', help='epochs without improvement before stopping')
+    t.add_argument('--no-resume', action='store_true', help='start afresh, removing what a previous run left in --out')
+    t.set_defaults(func=train_command)
     return p
 
 # %% ../nbs/08_cli.ipynb #7b0ab7a8

@@ -196,7 +196,7 @@ def make_dataset(messages,               # list of (n, 4) message arrays, one pe
     ds = tf.data.Dataset.from_tensor_slices((firsts, lasts))
     if shuffle: ds = ds.shuffle(len(firsts), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    ds = tf.data.Dataset.zip(ds, tf.data.Dataset.random(seed=seed))
+    ds = tf.data.Dataset.zip(ds, tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True))
     offsets = tf.range(span, dtype=tf.int64)
 
     def window(batch, r):
