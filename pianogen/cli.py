@@ -8,7 +8,7 @@ import argparse, json, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['data_check', 'data_clean', 'train_command', 'parser', 'main']
+__all__ = ['data_check', 'data_clean', 'train_command', 'generate_command', 'evaluate_command', 'serve_command', 'parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #dd68f936
 def _expand(paths):
@@ -67,6 +67,52 @@ def train_command(args):
           f"best.keras, log.csv, summary.json")
     return 0
 
+# %% ../nbs/08_cli.ipynb #803ddb2d
+def _numbered(path, i, count):
+    "OUT.ext, or OUT-i.ext when several pieces are made"
+    path = Path(path)
+    return path if count == 1 else path.with_name(f"{path.stem}-{i + 1}{path.suffix}")
+
+def generate_command(args):
+    "Generate pieces; exit status 2 for bad arguments"
+    from pianogen.generate import generate, Sampling, MAX_MESSAGES
+    err = lambda msg: (print(f"pianogen generate: {msg}", file=sys.stderr), 2)[1]
+    if args.length is not None and args.length < 1: return err(f"--length must be at least 1 message, not {args.length}")
+    if args.seconds is not None and args.seconds <= 0: return err(f"--seconds must be > 0, not {args.seconds}")
+    if not 1 <= args.count <= 64: return err(f"--count must be 1..64, not {args.count}")
+    length = args.length or 1000
+    if length > MAX_MESSAGES:
+        print(f"pianogen generate: --length {length} capped at {MAX_MESSAGES} messages", file=sys.stderr); length = MAX_MESSAGES
+    if args.primer and not Path(args.primer).is_file(): return err(f"--primer {args.primer}: no such file")
+    if args.model and not Path(args.model).is_file(): return err(f"--model {args.model}: no such file")
+    try:
+        sampling = Sampling(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p)
+        pieces = generate(args.model, composer=args.composer, length=length, seconds=args.seconds, count=args.count,
+                          primer='note' if args.from_note else args.primer, sampling=sampling, seed=args.seed,
+                          fast=not args.sliding, progress=sys.stderr.isatty())
+    except ValueError as e: return err(e)
+    for i, g in enumerate(pieces):
+        kw = dict(include_primer=args.include_primer, mark_primer=args.mark_primer)
+        mid = g.save_midi(_numbered(args.output, i, len(pieces)), **kw)
+        line = f"{mid}: {len(g.messages) - g.primer_length} messages, {g.seconds:.1f} s, composer {g.composer}, primer {g.primer_id}, seed {g.seed}"
+        if args.wav: line += f"; {g.save_wav(_numbered(args.wav, i, len(pieces)), **kw)}"
+        print(line)
+    return 0
+
+# %% ../nbs/08_cli.ipynb #0d6a7a46
+def evaluate_command(args):
+    "Print the evaluation table (or JSON) of MIDI files against real ones"
+    from pianogen.evaluate import evaluate_paths
+    try: evaluate_paths(args.paths, args.against, json=args.json, train=args.train, beats=args.beats, progress=not args.json and sys.stderr.isatty())
+    except FileNotFoundError as e: print(f"pianogen evaluate: {e}", file=sys.stderr); return 2
+    return 0
+
+def serve_command(args):
+    "Run the web app"
+    from pianogen.app import serve
+    serve(host=args.host, port=args.port, model=args.model)
+    return 0
+
 # %% ../nbs/08_cli.ipynb #74bc3202
 def parser():
     "The `pianogen` argument parser with its subcommands"
@@ -99,6 +145,36 @@ def parser():
     t.add_argument('--patience', type=int, default=5, metavar='N', help='epochs without improvement before stopping')
     t.add_argument('--no-resume', action='store_true', help='start afresh, removing what a previous run left in --out')
     t.set_defaults(func=train_command)
+    g = sub.add_parser('generate', help='generate pieces with the shipped model (or --model FILE)')
+    g.add_argument('-o', '--output', default='piece.mid', metavar='OUT.mid', help='MIDI file to write (default: piece.mid)')
+    g.add_argument('--wav', metavar='OUT.wav', help='also write audio (the piano SoundFont)')
+    g.add_argument('--model', metavar='FILE', help='a .keras model (default: the shipped one)')
+    g.add_argument('--composer', metavar='NAME', help="primer composer, e.g. 'chopin' (default: any)")
+    g.add_argument('--primer', metavar='FILE.mid', help='start from your own MIDI file instead of the generation set')
+    g.add_argument('--from-note', action='store_true', help='start from a single note')
+    g.add_argument('--length', type=int, metavar='N', help='messages to generate (default: 1000)')
+    g.add_argument('--seconds', type=float, metavar='S', help='or: seconds of music to generate')
+    g.add_argument('--temperature', type=float, default=1.0, metavar='T', help='>1 bolder, <1 safer, 0 = argmax (default: 1.0)')
+    g.add_argument('--top-p', type=float, default=0.95, metavar='P', help='nucleus sampling (default: 0.95)')
+    g.add_argument('--top-k', type=int, default=0, metavar='K', help='keep the K likeliest choices (default: all)')
+    g.add_argument('--seed', type=int, metavar='S', help='makes the piece reproducible')
+    g.add_argument('--count', type=int, default=1, metavar='K', help='pieces to make in one batch (OUT-1.mid ...)')
+    g.add_argument('--include-primer', action='store_true', help='write the primer before the new music')
+    g.add_argument('--mark-primer', action='store_true', help='with --include-primer: a high click where the primer ends')
+    g.add_argument('--sliding', action='store_true', help="the design's slow sliding-window decoding (for comparison)")
+    g.set_defaults(func=generate_command)
+    e = sub.add_parser('evaluate', help='musicality metrics of MIDI files against real music')
+    e.add_argument('paths', nargs='+', metavar='DIR_OR_FILES', help='generated MIDI files or folders')
+    e.add_argument('--against', required=True, metavar='DIR', help='held-out real MIDI')
+    e.add_argument('--train', metavar='DIR', help='training MIDI, for the copied 8-gram rate')
+    e.add_argument('--beats', type=int, default=200, metavar='N', help='crop every piece to its first N beats')
+    e.add_argument('--json', action='store_true', help='JSON instead of a table')
+    e.set_defaults(func=evaluate_command)
+    v = sub.add_parser('serve', help='the web app: generate, listen and download in the browser')
+    v.add_argument('--host', default='127.0.0.1')
+    v.add_argument('--port', type=int, default=8000)
+    v.add_argument('--model', metavar='FILE', help='a .keras model (default: the shipped one)')
+    v.set_defaults(func=serve_command)
     return p
 
 # %% ../nbs/08_cli.ipynb #7b0ab7a8

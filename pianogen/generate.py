@@ -13,10 +13,10 @@ from .data import (MidiError, clean_file, clean_midi, messages_to_notes, notes_t
 from .tokens import Tokenizer
 
 # %% auto #0
-__all__ = ['DECODERS', 'ASSETS', 'MAX_MESSAGES', 'DATA_CREDIT', 'sample_logits', 'Sampling', 'tf_log', 'sample_message',
-           'update_sounding', 'LSTMDecoder', 'TransformerDecoder', 'Decoder', 'decoder_for', 'decode_sliding',
-           'resolve_composer', 'Primers', 'primer_from_midi', 'single_note_primer', 'Generated', 'shipped_model_path',
-           'load_model', 'load_primers', 'generate', 'ship_model']
+__all__ = ['DECODERS', 'ASSETS', 'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'sample_logits', 'Sampling', 'tf_log',
+           'sample_message', 'update_sounding', 'LSTMDecoder', 'TransformerDecoder', 'Decoder', 'decoder_for',
+           'decode_sliding', 'resolve_composer', 'Primers', 'primer_from_midi', 'single_note_primer', 'Generated',
+           'shipped_model_path', 'load_model', 'load_primers', 'generate', 'ship_model']
 
 # %% ../nbs/04_generate.ipynb #23d038e7
 def sample_logits(logits,          # unnormalized scores (batch, n)
@@ -382,6 +382,7 @@ def single_note_primer(pitch=60, velocity=80):
 
 # %% ../nbs/04_generate.ipynb #218b43c1
 MAX_MESSAGES = 20_000       # longest piece generate() makes (about 30 minutes of music)
+XLA_FROM_MESSAGES = 4_000   # generate() compiles with XLA from this many messages (or when already compiled)
 
 @dataclass
 class Generated:
@@ -466,6 +467,7 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
              sampling=None,         # a `Sampling` (default: top-p 0.95, temperature 1)
              seed=None,             # makes the pieces reproducible
              fast=True,             # cached incremental decoding (False: the design's sliding window)
+             jit_compile=None,      # XLA for fast decoding; None: when already compiled for this model or for long jobs
              progress=False):
     "Generate `count` pieces; returns a list of `Generated`"
     model = model if hasattr(model, 'tokenizer') else load_model(model)
@@ -496,7 +498,10 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
     plen = min(len(m) for m, _, _ in starts)
     prim = np.stack([tok.encode(m[-plen:]) for m, _, _ in starts])
     if seconds is not None: length = min(MAX_MESSAGES, max(1, int(seconds * 1e6 / min(t for _, _, t in starts) * TPQ / 40)))
-    if fast and model.kind in DECODERS: made = decoder_for(model, sampling.constrain)(prim, length, cond, seed, sampling, progress)
+    if fast and model.kind in DECODERS:
+        if jit_compile is None:   # compiling with XLA costs seconds once and saves about a millisecond a message
+            jit_compile = (id(model), sampling.constrain, True) in _DECODERS or length * count >= XLA_FROM_MESSAGES
+        made = decoder_for(model, sampling.constrain, jit_compile)(prim, length, cond, seed, sampling, progress)
     else: made = decode_sliding(model, prim, length, cond, sampling, seed, progress)
     out = []
     for b, (m, pid, tempo) in enumerate(starts):
