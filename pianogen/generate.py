@@ -13,12 +13,24 @@ from .data import (MidiError, clean_file, clean_midi, messages_to_notes, notes_t
 from .tokens import Tokenizer
 
 # %% auto #0
-__all__ = ['DECODERS', 'ASSETS', 'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'sample_logits', 'Sampling', 'tf_log',
-           'sample_message', 'update_sounding', 'LSTMDecoder', 'TransformerDecoder', 'Decoder', 'decoder_for',
+__all__ = ['DECODERS', 'ASSETS', 'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform', 'sample_logits', 'Sampling',
+           'tf_log', 'sample_message', 'update_sounding', 'LSTMDecoder', 'TransformerDecoder', 'Decoder', 'decoder_for',
            'decode_sliding', 'resolve_composer', 'Primers', 'primer_from_midi', 'single_note_primer', 'Generated',
            'shipped_model_path', 'load_model', 'load_primers', 'generate', 'ship_model']
 
 # %% ../nbs/04_generate.ipynb #23d038e7
+def hash_uniform(shape, seed):
+    "Uniform (0, 1) floats from a counter hash of (seed, position): the same numbers with and without XLA"
+    import tensorflow as tf
+    u32 = lambda v: tf.cast(tf.bitwise.bitwise_and(tf.cast(v, tf.int64), 0xFFFFFFFF), tf.uint32)
+    x = (tf.cast(tf.range(tf.reduce_prod(shape)), tf.uint32) * tf.constant(0x9E3779B9, tf.uint32)
+         + u32(seed[0]) * tf.constant(0x85EBCA6B, tf.uint32) + u32(seed[1]) * tf.constant(0xC2B2AE35, tf.uint32))
+    for m in (0x7FEB352D, 0x846CA68B):     # the 'lowbias32' integer hash
+        x = tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 16)) * tf.constant(m, tf.uint32)
+    x = tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 16))
+    return tf.reshape((tf.cast(tf.bitwise.right_shift(x, 8), tf.float32) + 0.5) / 2**24, shape)
+
+# %% ../nbs/04_generate.ipynb #50ab8ae6
 def sample_logits(logits,          # unnormalized scores (batch, n)
                   temperature=1.0, # >1 flatter, <1 sharper, 0 means argmax
                   top_k=0,         # keep only the k best (0: all)
@@ -39,7 +51,7 @@ def sample_logits(logits,          # unnormalized scores (batch, n)
     before = tf.cumsum(tf.nn.softmax(ranked, -1), -1, exclusive=True) # probability of the better choices
     lowest = tf.reduce_min(tf.where(before < tf.cast(top_p, tf.float32), ranked, 1e9), -1, keepdims=True)
     scaled = tf.where(scaled < tf.maximum(kth, lowest), -1e9, scaled)
-    u = tf.random.stateless_uniform(tf.shape(logits), seed, minval=1e-9, maxval=1.0)
+    u = hash_uniform(tf.shape(logits), seed)
     drawn = tf.argmax(scaled - tf.math.log(-tf.math.log(u)), -1, output_type=tf.int32)   # Gumbel-max: a draw from softmax
     return tf.where(tf.cast(temperature, tf.float32) > 0, drawn, greedy)
 
@@ -53,7 +65,7 @@ class Sampling:
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
 
     def __post_init__(self):
-        if self.temperature < 0: raise ValueError(f"temperature must be >= 0, not {self.temperature}")
+        if not (math.isfinite(self.temperature) and self.temperature >= 0): raise ValueError(f"temperature must be a number >= 0, not {self.temperature}")
         if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
         if self.top_k < 0: raise ValueError(f"top_k must be >= 0, not {self.top_k}")
     def __call__(self, logits, seed, mask=None):
@@ -231,7 +243,7 @@ class Decoder:
         import tensorflow as tf
         if model.kind not in DECODERS: raise ValueError(f"fast decoding needs a causal model (lstm, transformer), not {model.kind!r}")
         if not model.built: model(model.dummy_inputs(1, 4))
-        self.model, self.constrain, self.cache_fns = model, constrain, DECODERS[model.kind](model)
+        self.model, self.constrain, self.cache_fns, self.jit_compile = model, constrain, DECODERS[model.kind](model), jit_compile
         self.capacity = model.seq_len
         self._chunk = tf.function(self._chunk_py, reduce_retracing=True, jit_compile=jit_compile)
 
@@ -266,21 +278,25 @@ class Decoder:
         bar = tqdm(total=n, disable=not progress, desc='generating', unit='msg')
         while i < n:
             if context.shape[1] >= self.capacity: context = context[:, -(self.capacity // 2):]
-            steps = min(n - i, self.capacity - context.shape[1])
-            toks, sounding = self._chunk(tf.constant(context), comp, sounding, tf.constant(steps),
-                                         tf.constant(seed * 1_000_003 + i, tf.int64), *settings)
-            toks = toks.numpy(); made.append(toks); i += steps; bar.update(steps)
+            room = self.capacity - context.shape[1]
+            steps = min(n - i, room)
+            # under XLA every chunk runs `room` steps (one compiled shape), the extra ones are dropped
+            toks, sounding_after = self._chunk(tf.constant(context), comp, sounding, tf.constant(room if self.jit_compile else steps),
+                                               tf.constant((seed * 1_000_003 + i) % 2**62, tf.int64), *settings)
+            toks = toks.numpy()[:, :steps]; made.append(toks); i += steps; bar.update(steps)
+            sounding = sounding_after if toks.shape[1] == room or not self.jit_compile else tf.constant(_initial_sounding(np.concatenate([context, toks], 1)))
             context = np.concatenate([context, toks], 1)
         bar.close()
         return np.concatenate(made, 1) if made else np.zeros((len(primer), 0, primer.shape[-1]), np.int32)
 
-_DECODERS = {}
+_DECODERS, _LOCK = {}, __import__('threading').RLock()
 
 def decoder_for(model, constrain=True, jit_compile=True):
-    "One `Decoder` per model and setting, kept so that its compiled code is reused"
+    "One `Decoder` per model and setting, kept so that its compiled code is reused (thread-safe)"
     key = (id(model), constrain, jit_compile)
-    if key not in _DECODERS: _DECODERS[key] = Decoder(model, constrain, jit_compile)
-    return _DECODERS[key]
+    with _LOCK:
+        if key not in _DECODERS: _DECODERS[key] = Decoder(model, constrain, jit_compile)
+        return _DECODERS[key]
 
 # %% ../nbs/04_generate.ipynb #8aca37ed
 def decode_sliding(model, primer, n, composer=None, sampling=None, seed=0, progress=False):
@@ -340,14 +356,18 @@ class Primers:
 
     @classmethod
     def from_pieces(cls, pieces, length=150, per_piece=4, seed=0):
-        "Windows of `length` messages from each of `pieces` (the generation set)"
+        "Windows of `length` messages from each of `pieces` (the generation set), each starting on a beat"
         from pianogen.data import notes_to_messages
         rng, out = np.random.default_rng(seed), cls({}, {}, {})
         for p in pieces:
             m = notes_to_messages(p.notes)
-            if len(m) < length: continue
-            for s in rng.choice(len(m) - length + 1, min(per_piece, len(m) - length + 1), replace=False):
-                out.windows.setdefault(p.composer, []).append(m[s:s + length])
+            t = np.cumsum(m[:, DELTA])
+            starts = np.flatnonzero((t % TPQ == 0) & (m[:, ON] == 1))      # on a beat, so the music after keeps the beat
+            starts = starts[starts <= len(m) - length]
+            if not len(starts): continue
+            for s in rng.choice(starts, min(per_piece, len(starts)), replace=False):
+                w = m[s:s + length].copy(); w[0, DELTA] = 0
+                out.windows.setdefault(p.composer, []).append(w)
                 out.piece_ids.setdefault(p.composer, []).append(p.piece_id)
                 out.tempos.setdefault(p.composer, []).append(int(p.tempos[np.searchsorted(p.tempos[:, 0], m[:s + 1, DELTA].sum(), 'right') - 1, 1]))
         return out
@@ -393,14 +413,17 @@ class Generated:
     composer: str | None = None
     primer_id: str = ''
     seed: int = 0
+    sampling: dict = field(default_factory=dict)   # the settings it was sampled with
     counts: dict = field(default_factory=dict)
 
     def notes(self, include_primer=False, mark_primer=False, max_note_beats=8):
-        "Well-formed notes (NOTE_DTYPE) of the new part (and the primer)"
-        msgs = self.messages if include_primer else self.messages[self.primer_length:]
-        notes, self.counts = messages_to_notes(msgs, max_duration=max_note_beats * TPQ, return_counts=True)
-        if include_primer and mark_primer and self.primer_length:
-            at = int(self.messages[:self.primer_length, DELTA].sum())
+        "Well-formed notes (NOTE_DTYPE) of the new part (and the primer); the new part keeps its place in the beat"
+        notes, self.counts = messages_to_notes(self.messages, max_duration=max_note_beats * TPQ, return_counts=True)
+        at = int(self.messages[:self.primer_length, DELTA].sum())     # where the primer ends
+        if not include_primer:
+            notes = notes[notes['start'] >= at]
+            notes['start'] -= at - at % TPQ; notes['end'] -= at - at % TPQ
+        elif mark_primer and self.primer_length:
             mark = np.array([(at, at + TPQ // 4, 108, 100)], dtype=notes.dtype)
             notes = np.sort(np.concatenate([notes, mark]), order=['start', 'pitch'])
         return notes
@@ -446,11 +469,10 @@ def shipped_model_path(): return ASSETS / 'pianogen-lstm.keras'
 def load_model(path=None):
     "A trained pianogen model (.keras), the shipped one by default (loaded once)"
     path = Path(path) if path else shipped_model_path()
-    if str(path) in _DEFAULT: return _DEFAULT[str(path)]
     from pianogen.train import load_trained
-    model = load_trained(path)          # a clear error for a missing, foreign or damaged file
-    _DEFAULT[str(path)] = model
-    return model
+    with _LOCK:
+        if str(path) not in _DEFAULT: _DEFAULT[str(path)] = load_trained(path)   # a clear error for a missing, foreign or damaged file
+        return _DEFAULT[str(path)]
 
 def load_primers(path=None):
     "The primers shipped with the model"
@@ -479,6 +501,7 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
         import warnings; warnings.warn(f"length {length} capped at {MAX_MESSAGES} messages"); length = MAX_MESSAGES
     if count < 1 or count > 64: raise ValueError(f"count must be 1..64, not {count}")
     seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+    if seed < 0: raise ValueError(f"seed must be a non-negative integer, not {seed}")
     rng = np.random.default_rng(seed)
     if primer is None:
         primers = primers or load_primers()
@@ -509,7 +532,8 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
         if seconds is not None:
             limit = seconds * 1e6 / tempo * TPQ
             new = new[:max(1, int(np.searchsorted(np.cumsum(new[:, DELTA]), limit, 'right')))]
-        out.append(Generated(np.concatenate([m[-plen:], new]), plen, tempo, composer, pid, seed))
+        out.append(Generated(np.concatenate([m[-plen:], new]), plen, tempo, composer, pid, seed,
+                             sampling=dict(temperature=sampling.temperature, top_k=sampling.top_k, top_p=sampling.top_p)))
     return out
 
 # %% ../nbs/04_generate.ipynb #af7ebea9
@@ -540,7 +564,7 @@ def ship_model(run_dir,              # a `pianogen train` output folder
     save_for_generation(model, assets / f'{name}.keras')
     summary = json.loads((run / 'summary.json').read_text()) if (run / 'summary.json').exists() else {}
     card = dict(model=f'{name}.keras', kind=model.kind, parameters=int(model.count_params()), composers=list(model.composers or []),
-                tokenizer=model.tokenizer.get_config(), seq_len=model.seq_len, data=config['data_summary'],
+                tokenizer=model.tokenizer.get_config(), seq_len=model.seq_len, source=config['data'], data=config['data_summary'],
                 generation_pieces=config['split']['generation'], training=summary, credit=credit)
     (assets / 'model.json').write_text(json.dumps(card, indent=1, ensure_ascii=False, default=str))
     return card

@@ -1,0 +1,66 @@
+"""The verdict: the shipped model's music against held-out real music, beside the seed model and a
+random-pitch control (issue: evaluation). Writes the generated MIDI, the table and a JSON record.
+
+    python tools/verdict.py --seed-model RUN/seed/best.keras --out nbs/verdict
+
+- held-out real: the validation and generation pieces of the shipped model's own split (never trained on)
+- generated: N pieces of LENGTH messages with the shipped model (primers from the generation set, one
+  composer after another, default sampling), and as many with the `seed` model (its sliding window)
+- all cropped to the same number of beats; copied 8-gram rate against the training pieces"""
+import argparse, json, time
+from pathlib import Path
+import numpy as np
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--model', help='the model to judge (default: the shipped one)')
+    ap.add_argument('--seed-model', help="the design's seed model, trained the same way")
+    ap.add_argument('--pieces', type=int, default=20)
+    ap.add_argument('--length', type=int, default=1000)
+    ap.add_argument('--beats', type=int, default=100, help='crop every piece to this many beats')
+    ap.add_argument('--out', default='nbs/verdict')
+    ap.add_argument('--data', default='../shared/data/piano-midi-de', help="the shipped model's training data (its split is rebuilt)")
+    ap.add_argument('--temperature', type=float, default=1.0)
+    ap.add_argument('--top-p', type=float, default=0.95)
+    args = ap.parse_args()
+    from pianogen.generate import generate, load_model, load_primers, Sampling, ASSETS
+    from pianogen.tokens import build_dataset
+    from pianogen.evaluate import evaluate, NgramIndex, piece_metrics
+    out = Path(args.out); (out / 'lstm').mkdir(parents=True, exist_ok=True)
+    card = json.loads((ASSETS / 'model.json').read_text())
+    data = build_dataset(args.data, seed=0)
+    if sorted(p.piece_id for p in data.split.generation) != sorted(card['generation_pieces']):
+        raise SystemExit(f"{args.data}: its split differs from the shipped model's: not the data it was trained on")
+    held_out = data.split.validation + data.split.generation
+    index = NgramIndex(data.split.train, n=8)
+    primers = load_primers()
+    composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
+    sampling = Sampling(temperature=args.temperature, top_p=args.top_p)
+    model = load_model(args.model)
+    t = time.time(); ours = []
+    for i, c in enumerate(composers):
+        g = generate(model, composer=c, length=args.length, sampling=sampling, seed=1000 + i, jit_compile=True)[0]
+        g.save_midi(out / 'lstm' / f'{i:02d}-{c.split()[-1].lower()}.mid'); ours.append(g)
+    secs = time.time() - t
+    controls, seeds = {}, []
+    if args.seed_model:
+        (out / 'seed').mkdir(exist_ok=True)
+        smodel = load_model(args.seed_model)
+        t = time.time()
+        for i, c in enumerate(composers):   # one at a time: the seed model's composer input is per piece
+            g = generate(smodel, composer=c, length=args.length, sampling=sampling, seed=1000 + i)[0]
+            g.save_midi(out / 'seed' / f'{i:02d}-{c.split()[-1].lower()}.mid'); seeds.append(g)
+        print(f"seed model: {len(seeds)} pieces in {time.time() - t:.0f} s")
+        controls['seed model'] = [g.notes() for g in seeds]
+    lengths = [g.notes()['end'].max() / 480 for g in ours]
+    print(f"shipped model: {len(ours)} pieces of {args.length} messages in {secs:.0f} s; {min(lengths):.0f}-{max(lengths):.0f} beats each")
+    ev = evaluate([g.notes() for g in ours], held_out, controls=controls, index=index, beats=args.beats)
+    unreleased = sum(piece_metrics(g.notes(), beats=args.beats)['unreleased'] for g in ours)
+    table = ev.markdown()
+    print(table); print(f"unreleased notes in the shipped model's pieces: {unreleased}")
+    (out / 'table.md').write_text(table + '\n')
+    (out / 'verdict.json').write_text(json.dumps(dict(ev.as_dict(), pieces=args.pieces, length=args.length, beats=args.beats,
+        composers=composers, sampling=dict(temperature=args.temperature, top_p=args.top_p), unreleased=int(unreleased),
+        seconds_generating=secs, held_out=[p.piece_id for p in held_out]), indent=1, default=float))
+
+if __name__ == '__main__': main()
