@@ -219,13 +219,16 @@ DECODERS = {'lstm': LSTMDecoder, 'transformer': TransformerDecoder}
 
 # %% ../nbs/04_generate.ipynb #be8c4aa9
 def _composer_ids(model, composer, batch):
-    "The composer id input (batch,) for `model`, or None for models without composer conditioning"
+    "The composer id input (batch,) for `model` from a name, an id, or one per piece; None for unconditioned models"
     if not model.n_composers: return None
     names = list(model.composers or [])
-    if isinstance(composer, str):
-        if composer not in names: raise ValueError(f"unknown composer {composer!r}: this model knows {', '.join(names)}")
-        composer = names.index(composer)
-    return np.full(batch, 0 if composer is None else int(composer), np.int32)
+    def one(c):
+        if isinstance(c, str):
+            if c not in names: raise ValueError(f"unknown composer {c!r}: this model knows {', '.join(names)}")
+            return names.index(c)
+        return 0 if c is None else int(c)
+    if isinstance(composer, (list, tuple, np.ndarray)): return np.array([one(c) for c in composer], np.int32)
+    return np.full(batch, one(composer), np.int32)
 
 def _initial_sounding(tokens):
     "Keys sounding after each primer (batch, n, columns)"

@@ -23,7 +23,7 @@ def main():
     ap.add_argument('--temperature', type=float, default=1.0)
     ap.add_argument('--top-p', type=float, default=0.95)
     args = ap.parse_args()
-    from pianogen.generate import generate, load_model, load_primers, Sampling, ASSETS
+    from pianogen.generate import generate, load_model, load_primers, decode_sliding, Generated, Sampling, ASSETS
     from pianogen.tokens import build_dataset
     from pianogen.evaluate import evaluate, NgramIndex, piece_metrics
     out = Path(args.out); (out / 'lstm').mkdir(parents=True, exist_ok=True)
@@ -47,8 +47,12 @@ def main():
         (out / 'seed').mkdir(exist_ok=True)
         smodel = load_model(args.seed_model)
         t = time.time()
-        for i, c in enumerate(composers):   # one at a time: the seed model's composer input is per piece
-            g = generate(smodel, composer=c, length=args.length, sampling=sampling, seed=1000 + i)[0]
+        starts = [primers.choose(c, np.random.default_rng(1000 + i)) for i, c in enumerate(composers)]
+        prim = np.stack([smodel.tokenizer.encode(m[-smodel.seq_len:].astype(np.int32)) for m, _, _, _ in starts])
+        cond = composers if smodel.n_composers else None      # one batch, each piece with its own composer
+        made = decode_sliding(smodel, prim, args.length, cond, sampling, seed=1000, progress=True)
+        for i, ((m, c, pid, tempo), new) in enumerate(zip(starts, made)):
+            g = Generated(np.concatenate([m[-smodel.seq_len:], smodel.tokenizer.decode(new)]), smodel.seq_len, tempo, c, pid, 1000)
             g.save_midi(out / 'seed' / f'{i:02d}-{c.split()[-1].lower()}.mid'); seeds.append(g)
         print(f"seed model: {len(seeds)} pieces in {time.time() - t:.0f} s")
         controls['seed model'] = [g.notes() for g in seeds]
