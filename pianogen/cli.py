@@ -54,11 +54,13 @@ def train_command(args):
         print(f"pianogen train: unknown data source {args.data!r}: use one of {', '.join(map(repr, SOURCES))}, "
               "or the path of a folder of MIDI files", file=sys.stderr); return 2
     from pianogen.train import train, SIZES
+    from pianogen.tokens import Augment
     out = Path(args.out or f'runs/{args.model}')
     try:
         train(args.data, args.model, out, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
               seed=args.seed, strategy=args.strategy, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
               validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume,
+              augment=Augment(args.transpose, args.stretch),
               **SIZES[args.size][args.model])
     except (ValueError, FileNotFoundError) as e:
         print(f"pianogen train: {e}", file=sys.stderr); return 2
@@ -144,6 +146,8 @@ def parser():
     t.add_argument('--size', default='default', choices=['tiny', 'small', 'default'], help='model sizes (pianogen.train.SIZES)')
     t.add_argument('--patience', type=int, default=5, metavar='N', help='epochs without improvement before stopping')
     t.add_argument('--no-resume', action='store_true', help='start afresh, removing what a previous run left in --out')
+    t.add_argument('--transpose', type=int, default=6, metavar='N', help='augmentation: random transposition up to N semitones (default: 6)')
+    t.add_argument('--stretch', type=float, default=0.0, metavar='F', help='augmentation: random tempo stretch up to F, for performed MIDI (default: 0)')
     t.set_defaults(func=train_command)
     g = sub.add_parser('generate', help='generate pieces with the shipped model (or --model FILE)')
     g.add_argument('-o', '--output', default='piece.mid', metavar='OUT.mid', help='MIDI file to write (default: piece.mid)')
