@@ -5,7 +5,7 @@ PIANOGEN_SKIP_SLOW=1 to leave them out. Cells flagged `#| notest` never run here
 import os
 from pathlib import Path
 import pytest
-from nbdev.test import test_nb
+import nbdev.test as nbdev_test   # not `from ... import test_nb`: pytest would collect it as a test
 
 NBS = Path(__file__).resolve().parent.parent / 'nbs'
 NOTEBOOKS = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
@@ -13,5 +13,5 @@ NOTEBOOKS = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
 @pytest.mark.parametrize('nb', NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook(nb):
     skip = ['notest'] + (['slow'] if os.environ.get('PIANOGEN_SKIP_SLOW') else [])
-    ok, secs = test_nb(nb, skip_flags=skip)
+    ok, secs = nbdev_test.test_nb(nb, skip_flags=skip)
     assert ok, f'{nb.name} failed (traceback above)'
