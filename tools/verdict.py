@@ -22,6 +22,8 @@ def main():
     ap.add_argument('--data', default='../shared/data/piano-midi-de', help="the shipped model's training data (its split is rebuilt)")
     ap.add_argument('--temperature', type=float, default=1.0)
     ap.add_argument('--top-p', type=float, default=0.95)
+    ap.add_argument('--real', default='validation+generation', choices=['validation', 'generation', 'validation+generation'],
+                    help='which held-out pieces to compare with')
     args = ap.parse_args()
     from pianogen.generate import generate, load_model, load_primers, decode_sliding, Generated, Sampling, ASSETS
     from pianogen.tokens import build_dataset
@@ -31,7 +33,7 @@ def main():
     data = build_dataset(args.data, seed=0)
     if sorted(p.piece_id for p in data.split.generation) != sorted(card['generation_pieces']):
         raise SystemExit(f"{args.data}: its split differs from the shipped model's: not the data it was trained on")
-    held_out = data.split.validation + data.split.generation
+    held_out = [p for part in args.real.split('+') for p in getattr(data.split, part)]
     index = NgramIndex(data.split.train, n=8)
     primers = load_primers()
     composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
