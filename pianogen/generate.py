@@ -13,10 +13,11 @@ from .data import (MidiError, clean_file, clean_midi, messages_to_notes, notes_t
 from .tokens import Tokenizer
 
 # %% auto #0
-__all__ = ['DECODERS', 'ASSETS', 'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform', 'sample_logits', 'Sampling',
-           'tf_log', 'sample_message', 'update_sounding', 'LSTMDecoder', 'TransformerDecoder', 'Decoder', 'decoder_for',
-           'decode_sliding', 'resolve_composer', 'Primers', 'primer_from_midi', 'single_note_primer', 'Generated',
-           'shipped_model_path', 'load_model', 'load_primers', 'generate', 'ship_model']
+__all__ = ['GRID_TICKS', 'DECODERS', 'ASSETS', 'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform',
+           'sample_logits', 'Sampling', 'tf_log', 'grid_mask', 'sample_message', 'update_sounding', 'update_phase',
+           'LSTMDecoder', 'TransformerDecoder', 'Decoder', 'decoder_for', 'decode_sliding', 'resolve_composer',
+           'Primers', 'primer_from_midi', 'single_note_primer', 'Generated', 'shipped_model_path', 'load_model',
+           'load_primers', 'generate', 'ship_model']
 
 # %% ../nbs/04_generate.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -63,6 +64,7 @@ class Sampling:
     top_k: int = 0             # keep only the k most likely choices (0: all)
     top_p: float = 0.95        # nucleus: keep the smallest set with this much probability
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
+    on_grid: bool = True       # note-ons on the beat's grid of 16ths and eighth-note triplets (grid tokens)
 
     def __post_init__(self):
         if not (math.isfinite(self.temperature) and self.temperature >= 0): raise ValueError(f"temperature must be a number >= 0, not {self.temperature}")
@@ -73,12 +75,13 @@ class Sampling:
     def tensors(self):
         "The settings as tensors, so one compiled decoder serves every setting"
         import tensorflow as tf
-        return tf.constant(self.temperature, tf.float32), tf.constant(self.top_k, tf.int32), tf.constant(self.top_p, tf.float32)
+        return (tf.constant(self.temperature, tf.float32), tf.constant(self.top_k, tf.int32), tf.constant(self.top_p, tf.float32),
+                tf.constant(self.on_grid))
 
 @dataclass
 class _TensorSampling:
     "`Sampling` with tensor settings, inside a compiled decoder"
-    temperature: object; top_k: object; top_p: object; constrain: bool
+    temperature: object; top_k: object; top_p: object; constrain: bool; on_grid: object = False
     def __call__(self, logits, seed, mask=None):
         return sample_logits(logits, self.temperature, self.top_k, self.top_p, seed, mask)
 
@@ -89,8 +92,16 @@ def tf_log(p):
     import tensorflow as tf
     return tf.math.log(tf.maximum(tf.cast(p, tf.float32), 1e-12))
 
-def sample_message(model, h, sounding, sampling, seed):
-    "Sample the next tokens (batch, columns) from hidden vectors h (batch, dim); `sounding` (batch, 88) bool"
+GRID_TICKS = (120, 160)  # note-on positions in the beat: multiples of a 16th note or of an eighth-note triplet
+
+def grid_mask(tok, phase):
+    "Time classes (batch, n_time) that put a note-on on the beat grid, from the position in the beat (batch,)"
+    import tensorflow as tf
+    at = (phase[:, None] + tf.range(tok.n_time)[None] * tok.grid_step) % TPQ
+    return tf.reduce_any(tf.stack([at % g == 0 for g in GRID_TICKS]), 0)
+
+def sample_message(model, h, sounding, sampling, seed, phase=None):
+    "Sample the next tokens (batch, columns) from hidden vectors h (batch, dim); `sounding` (batch, 88) bool, `phase` (batch,) ticks into the beat"
     import tensorflow as tf
     tok, fl = model.tokenizer, model.from_logits
     any_sounding = tf.reduce_any(sounding, -1)
@@ -102,8 +113,12 @@ def sample_message(model, h, sounding, sampling, seed):
         time = tf.cast(tf.round(tf.reshape(ratio, [-1]) * tok.max_delta), tf.int32)
         p_logits = _log(model.head_pitch(h, on_out, ratio), fl)
     else:                          # conditioned heads: each reads the values sampled before it
-        time = sampling(model.head_time(h, on), seed + [0, 2]) if tok.kind == 'grid' else \
-            tf.cast(tf.round(tf.reshape(model.head_time(h, on), [-1]) * tok.max_delta), tf.int32)
+        if tok.kind == 'grid':
+            time_mask = None
+            if phase is not None:
+                time_mask = tf.logical_or(tf.logical_or(on[:, None] == 0, grid_mask(tok, phase)), tf.logical_not(sampling.on_grid))
+            time = sampling(model.head_time(h, on), seed + [0, 2], time_mask)
+        else: time = tf.cast(tf.round(tf.reshape(model.head_time(h, on), [-1]) * tok.max_delta), tf.int32)
         p_logits = model.head_pitch(h, on, time)
     pitch_mask = tf.where(on[:, None] == 1, ~sounding, sounding) if sampling.constrain else None
     pitch = sampling(p_logits, seed + [0, 3], pitch_mask)
@@ -116,6 +131,10 @@ def update_sounding(sounding, tokens):
     import tensorflow as tf
     hit = tf.one_hot(tokens[:, 0], N_PITCHES, on_value=True, off_value=False)
     return tf.where(hit, tokens[:, 1:2] == 1, sounding)
+
+def update_phase(tok, phase, tokens):
+    "Position in the beat (ticks) after the messages `tokens` (batch, columns)"
+    return (phase + tokens[:, 2] * (tok.grid_step if tok.kind == 'grid' else 1)) % TPQ
 
 # %% ../nbs/04_generate.ipynb #a56c4b90
 def _mha_project(mha, x):
@@ -237,6 +256,11 @@ def _initial_sounding(tokens):
         for p, on in tokens[b, :, :2].tolist(): s[b, p] = bool(on)
     return s
 
+def _initial_phase(tok, tokens):
+    "Position in the beat (ticks) after each primer (batch, n, columns), which starts on a beat"
+    step = tok.grid_step if tok.kind == 'grid' else 1
+    return (tokens[:, :, 2].astype(np.int64).sum(1) * step % TPQ).astype(np.int32)
+
 # %% ../nbs/04_generate.ipynb #3956358a
 class Decoder:
     "Fast batched generation for a causal model, compiled once (with XLA by default) and reused"
@@ -250,22 +274,23 @@ class Decoder:
         self.capacity = model.seq_len
         self._chunk = tf.function(self._chunk_py, reduce_retracing=True, jit_compile=jit_compile)
 
-    def _chunk_py(self, context, composer, sounding, n_steps, seed, temperature, top_k, top_p):
-        "Prefill `context`, then sample up to `n_steps` messages; returns (tokens (batch, n_steps, cols), sounding)"
+    def _chunk_py(self, context, composer, sounding, phase, n_steps, seed, temperature, top_k, top_p, on_grid):
+        "Prefill `context`, then sample up to `n_steps` messages; returns (tokens (batch, n_steps, cols), sounding, phase)"
         import tensorflow as tf
-        sampling = _TensorSampling(temperature, top_k, top_p, self.constrain)
+        sampling = _TensorSampling(temperature, top_k, top_p, self.constrain, on_grid)
+        tok = self.model.tokenizer
         cache, h = self.cache_fns.prefill(context, composer, self.capacity)
         cols = context.shape[-1]
         out = tf.TensorArray(tf.int32, size=n_steps, element_shape=[None, cols])
-        def body(i, cache, h, sounding, out):
-            tok = sample_message(self.model, h, sounding, sampling, tf.stack([seed, tf.cast(i, tf.int64)]))
-            sounding = update_sounding(sounding, tok)
-            out = out.write(i, tok)
-            cache, h = self.cache_fns.step(cache, tok, composer)
-            return i + 1, cache, h, sounding, out
-        _, _, _, sounding, out = tf.while_loop(lambda i, *_: i < n_steps, body, [0, cache, h, sounding, out],
-                                               parallel_iterations=1)
-        return tf.transpose(out.stack(), [1, 0, 2]), sounding
+        def body(i, cache, h, sounding, phase, out):
+            t = sample_message(self.model, h, sounding, sampling, tf.stack([seed, tf.cast(i, tf.int64)]), phase)
+            sounding, phase = update_sounding(sounding, t), update_phase(tok, phase, t)
+            out = out.write(i, t)
+            cache, h = self.cache_fns.step(cache, t, composer)
+            return i + 1, cache, h, sounding, phase, out
+        _, _, _, sounding, phase, out = tf.while_loop(lambda i, *_: i < n_steps, body, [0, cache, h, sounding, phase, out],
+                                                      parallel_iterations=1)
+        return tf.transpose(out.stack(), [1, 0, 2]), sounding, phase
 
     def __call__(self, primer, n, composer=None, seed=0, sampling=None, progress=False):
         "Tokens (batch, n, columns) following `primer` tokens (batch, p, columns)"
@@ -277,6 +302,7 @@ class Decoder:
         comp = _composer_ids(self.model, composer, len(primer))
         comp = tf.constant(comp) if comp is not None else None
         context, sounding = primer[:, -self.capacity:], tf.constant(_initial_sounding(primer))
+        phase = tf.constant(_initial_phase(self.model.tokenizer, primer))
         made, i = [], 0
         bar = tqdm(total=n, disable=not progress, desc='generating', unit='msg')
         while i < n:
@@ -284,10 +310,9 @@ class Decoder:
             room = self.capacity - context.shape[1]
             steps = min(n - i, room)
             # under XLA every chunk runs `room` steps (one compiled shape), the extra ones are dropped
-            toks, sounding_after = self._chunk(tf.constant(context), comp, sounding, tf.constant(room if self.jit_compile else steps),
-                                               tf.constant((seed * 1_000_003 + i) % 2**62, tf.int64), *settings)
+            toks, sounding, phase = self._chunk(tf.constant(context), comp, sounding, phase, tf.constant(room if self.jit_compile else steps),
+                                                tf.constant((seed * 1_000_003 + i) % 2**62, tf.int64), *settings)
             toks = toks.numpy()[:, :steps]; made.append(toks); i += steps; bar.update(steps)
-            sounding = sounding_after if toks.shape[1] == room or not self.jit_compile else tf.constant(_initial_sounding(np.concatenate([context, toks], 1)))
             context = np.concatenate([context, toks], 1)
         bar.close()
         return np.concatenate(made, 1) if made else np.zeros((len(primer), 0, primer.shape[-1]), np.int32)
@@ -311,17 +336,19 @@ def decode_sliding(model, primer, n, composer=None, sampling=None, seed=0, progr
     primer = np.asarray(primer, np.int32)
     comp = _composer_ids(model, composer, len(primer))
     comp_t = tf.constant(comp) if comp is not None else None
+    settings = _TensorSampling(*sampling.tensors()[:3], sampling.constrain, sampling.tensors()[3])
     @tf.function(reduce_retracing=True)
-    def next_message(window, sounding, step):
+    def next_message(window, sounding, phase, step):
         x = {'tokens': window}
         if comp_t is not None: x['composer'] = comp_t
         h = model.trunk(x)
         if model.kind != 'seed': h = h[:, -1]
-        return sample_message(model, h, sounding, sampling, tf.stack([tf.constant(seed, tf.int64), tf.cast(step, tf.int64)]))
+        return sample_message(model, h, sounding, settings, tf.stack([tf.constant(seed, tf.int64), tf.cast(step, tf.int64)]), phase)
     seq, sounding, made = primer, tf.constant(_initial_sounding(primer)), []
+    phase = tf.constant(_initial_phase(model.tokenizer, primer))
     for i in tqdm(range(n), disable=not progress, desc='generating', unit='msg'):
-        tok = next_message(tf.constant(seq[:, -model.seq_len:]), sounding, i)
-        sounding = update_sounding(sounding, tok)
+        tok = next_message(tf.constant(seq[:, -model.seq_len:]), sounding, phase, i)
+        sounding, phase = update_sounding(sounding, tok), update_phase(model.tokenizer, phase, tok)
         made.append(tok.numpy()); seq = np.concatenate([seq[:, -model.seq_len:], made[-1][:, None]], 1)
     return np.stack(made, 1) if made else np.zeros((len(primer), 0, primer.shape[-1]), np.int32)
 
