@@ -13,7 +13,7 @@ from .data import (Piece, notes_to_messages, PITCH_LO, PITCH_HI, N_PITCHES, MAX_
 
 # %% auto #0
 __all__ = ['Tokenizer', 'Split', 'split_pieces', 'Augment', 'piece_messages', 'window_starts', 'encode_tf', 'augment_tf',
-           'make_dataset', 'Dataset', 'dataset_from_pieces', 'build_dataset']
+           'make_dataset', 'Dataset', 'drop_duplicates', 'dataset_from_pieces', 'build_dataset']
 
 # %% ../nbs/01_tokens.ipynb #99c69c97
 @dataclass
@@ -228,10 +228,20 @@ class Dataset:
         return (f"Dataset(train={len(self.train)} pieces/{n(self.train):,} messages, validation={len(self.validation)}/"
                 f"{n(self.validation):,}, generation={len(self.generation)}/{n(self.generation):,}, failed={len(self.failures)})")
 
+def drop_duplicates(pieces):
+    "Pieces with notes identical to an earlier piece's left out: (kept, [(piece id, reason)])"
+    seen, kept, dropped = {}, [], []
+    for p in pieces:
+        key = hashlib.sha1(p.notes.tobytes()).hexdigest()
+        if key in seen: dropped.append((p.piece_id, f"the same notes as {seen[key]}"))
+        else: seen[key] = p.piece_id; kept.append(p)
+    return kept, dropped
+
 def dataset_from_pieces(pieces, failures=(), **split_kwargs):
-    "Split pieces and turn each part into messages"
+    "Split pieces (duplicates left out, so one cannot sit on both sides of the split) and turn each part into messages"
+    pieces, dups = drop_duplicates(pieces)
     s = split_pieces(pieces, **split_kwargs)
-    return Dataset(s, piece_messages(s.train), piece_messages(s.validation), piece_messages(s.generation), list(failures))
+    return Dataset(s, piece_messages(s.train), piece_messages(s.validation), piece_messages(s.generation), list(failures) + dups)
 
 def build_dataset(source='music21', # 'music21', 'maestro', 'piano-midi.de', or a folder of MIDI files
                   validation=0.1, generation=0.1, seed=0, **source_kwargs):
