@@ -25,6 +25,7 @@ def readme_text(nb_path=ROOT / 'nbs' / 'index.ipynb'):
             c.outputs = [o for o in c.get('outputs', []) if o.get('output_type') != 'stream' or o.get('name') != 'stderr']
         cells.append(c)
     nb.cells = cells
+    nb.metadata['language_info'] = {'name': 'python'}   # fenced code blocks as ```python
     body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
     body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
     return "<!-- generated from nbs/index.ipynb by tools/make_readme.py: do not edit -->\n\n" + body
