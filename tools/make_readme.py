@@ -20,13 +20,15 @@ def readme_text(nb_path=ROOT / 'nbs' / 'index.ipynb'):
         if c.cell_type == 'code':
             dirs = [l.strip() for l in src.splitlines() if l.strip().startswith('#|')]
             if any(d.replace(' ', '') in ('#|hide', '#|include:false') for d in dirs): continue
-            if any(d.replace(' ', '') == '#|echo:false' for d in dirs): c = copy.deepcopy(c); c.source = ''
-            else: c = copy.deepcopy(c); c.source = DIRECTIVE.sub('', src)
+            c = copy.deepcopy(c); c.source = DIRECTIVE.sub('', src)
+            if any(d.replace(' ', '') == '#|echo:false' for d in dirs): c.metadata.setdefault('tags', []).append('remove_input')
             c.outputs = [o for o in c.get('outputs', []) if o.get('output_type') != 'stream' or o.get('name') != 'stderr']
         cells.append(c)
     nb.cells = cells
     nb.metadata['language_info'] = {'name': 'python'}   # fenced code blocks as ```python
-    body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    from traitlets.config import Config
+    config = Config({'TagRemovePreprocessor': {'enabled': True, 'remove_input_tags': {'remove_input'}}})
+    body, _ = MarkdownExporter(config=config, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
     body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
     return "<!-- generated from nbs/index.ipynb by tools/make_readme.py: do not edit -->\n\n" + body
 
