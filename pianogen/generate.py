@@ -499,9 +499,9 @@ def shipped_model_path(): return ASSETS / 'pianogen-lstm.keras'
 def load_model(path=None):
     "A trained pianogen model (.keras), the shipped one by default (loaded once)"
     path = Path(path) if path else shipped_model_path()
-    from pianogen.train import load_trained
-    with _LOCK:
-        if str(path) not in _DEFAULT: _DEFAULT[str(path)] = load_trained(path)   # a clear error for a missing, foreign or damaged file
+    from pianogen.model import load_model as load_file
+    with _LOCK:   # a clear error for a missing, foreign or damaged file; no optimizer state: generation needs none
+        if str(path) not in _DEFAULT: _DEFAULT[str(path)] = load_file(path, compile=False)
         return _DEFAULT[str(path)]
 
 def load_primers(path=None):
@@ -577,8 +577,7 @@ def ship_model(run_dir,              # a `pianogen train` output folder
                credit=DATA_CREDIT):
     "Write a run's best model, its generation-set primers and a model card into `assets`"
     import json
-    from pianogen.model import save_for_generation
-    from pianogen.train import load_trained
+    from pianogen.model import save_for_generation, load_model as load_file
     from pianogen.tokens import build_dataset
     run, assets = Path(run_dir), Path(assets or ASSETS)
     config = json.loads((run / 'config.json').read_text())
@@ -590,7 +589,7 @@ def ship_model(run_dir,              # a `pianogen train` output folder
     for c, ws in primers.windows.items(): primers.windows[c] = [w.astype(np.int16) for w in ws]
     assets.mkdir(parents=True, exist_ok=True)
     primers.save(assets / 'primers.npz')
-    model = load_trained(run / 'best.keras')
+    model = load_file(run / 'best.keras')
     save_for_generation(model, assets / f'{name}.keras')
     summary = json.loads((run / 'summary.json').read_text()) if (run / 'summary.json').exists() else {}
     card = dict(model=f'{name}.keras', kind=model.kind, parameters=int(model.count_params()), composers=list(model.composers or []),

@@ -412,6 +412,23 @@ def save_for_generation(model, path):
     return path
 
 # %% ../nbs/02_model.ipynb #090a8c1f
-def load_model(path, compile=True):
-    "A pianogen model from a `.keras` file (importing this module registers the classes Keras needs)"
-    return keras.saving.load_model(path, compile=compile)
+def load_model(path,            # a `.keras` file written by `model.save`, `train` or `save_for_generation`
+               compile=True):   # restore the optimizer state too (to resume training)
+    "The pianogen model saved at `path`, or a clear error naming the file"
+    import json, zipfile
+    from pathlib import Path
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: no such model file")
+    def bad(why): return ValueError(f"{path}: not a pianogen model file ({why})")
+    if path.suffix != '.keras': raise bad("a model file ends in .keras")
+    if not zipfile.is_zipfile(path): raise bad("not a Keras archive: truncated, or another format")
+    try:
+        with zipfile.ZipFile(path) as z: config = json.loads(z.read('config.json'))
+    except Exception as e: raise bad(f"unreadable archive: {type(e).__name__}: {e}") from None
+    name = config.get('registered_name') or config.get('class_name')
+    if 'pianogen' not in str(name) and not str(config.get('module', '')).startswith('pianogen'):
+        raise bad(f"it holds a Keras {config.get('class_name')!r}, not a pianogen model")
+    try: model = keras.saving.load_model(path, compile=compile)
+    except Exception as e: raise bad(f"{type(e).__name__}: {str(e)[:300]}") from None
+    if getattr(model, 'kind', None) not in MODELS: raise bad(f"a {type(model).__name__} without a pianogen model kind")
+    return model

@@ -12,13 +12,13 @@ import tensorflow as tf
 import keras
 from .data import Piece, clean_midi, make_midi
 from .tokens import Tokenizer, Augment, Dataset, make_dataset, window_starts, build_dataset, dataset_from_pieces
-from .model import build_model, compile_model
+from .model import build_model, compile_model, load_model
 
 # %% auto #0
 __all__ = ['KINDS', 'HEADS', 'RUN_FILES', 'MUST_MATCH', 'SIZES', 'synth_notes', 'synth_midi', 'synth_pieces', 'as_dataset',
            'model_tokenizer', 'check_fits', 'composer_ids', 'pipelines', 'get_strategy', 'ResumableEarlyStopping',
            'cosine_schedule', 'epoch_line', 'EpochLine', 'read_log', 'trim_log', 'training_callbacks', 'backup_epoch',
-           'prepare_out_dir', 'run_config', 'summarize', 'train', 'load_trained']
+           'prepare_out_dir', 'run_config', 'summarize', 'train']
 
 # %% ../nbs/03_train.ipynb #0ee781e6
 def synth_notes(composer_index=0,  # picks the key and the rhythm
@@ -343,22 +343,3 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
     summary = summarize(read_log(out / 'log.csv'), model, epochs)
     (out / 'summary.json').write_text(json.dumps(summary, indent=1))
     return model, history
-
-# %% ../nbs/03_train.ipynb #f27a83a3
-def load_trained(path):  # a `.keras` file written by `train`
-    "The pianogen model saved at `path`"
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: no such model file")
-    def bad(why): return ValueError(f"{path}: not a pianogen model file ({why})")
-    if path.suffix != '.keras': raise bad("a model file ends in .keras")
-    if not zipfile.is_zipfile(path): raise bad("not a Keras archive: truncated, or another format")
-    try:
-        with zipfile.ZipFile(path) as z: config = json.loads(z.read('config.json'))
-    except Exception as e: raise bad(f"unreadable archive: {type(e).__name__}: {e}") from None
-    name = config.get('registered_name') or config.get('class_name')
-    if 'pianogen' not in str(name) and not str(config.get('module', '')).startswith('pianogen'):
-        raise bad(f"it holds a Keras {config.get('class_name')!r}, not a pianogen model")
-    try: model = keras.saving.load_model(path)
-    except Exception as e: raise bad(f"{type(e).__name__}: {str(e)[:300]}") from None
-    if getattr(model, 'kind', None) not in KINDS: raise bad(f"a {type(model).__name__} without a pianogen model kind")
-    return model
