@@ -9,7 +9,7 @@ from pathlib import Path
 from fastcore.basics import patch
 from flask import Flask, jsonify, request, send_from_directory, render_template_string
 from werkzeug.exceptions import HTTPException
-from .generate import (generate, load_model, load_primers, resolve_composer, Sampling,
+from .generate import (generate, load_model, load_primers, resolve_composer, Sampling, PITCH_TEMPERATURE, PITCH_TOP_P,
                                MAX_MESSAGES, DATA_CREDIT)
 
 # %% auto #0
@@ -20,7 +20,7 @@ __all__ = ['FIELDS', 'PIECE_NAME', 'PAGE', 'RequestError', 'check_request', 'Pie
 class RequestError(ValueError):
     "A bad request: the message is shown to the user as it is"
 
-FIELDS = dict(composer=None, length=1000, temperature=1.0, top_p=0.95, seed=None)
+FIELDS = dict(composer=None, length=1000, temperature=PITCH_TEMPERATURE, top_p=PITCH_TOP_P, seed=None)   # temperature, top_p: of the pitch choice
 
 def _number(body, name, integer=False):
     "`body[name]` as a finite number (an int if `integer`), or a `RequestError`"
@@ -123,13 +123,13 @@ class PieceMaker:
     @property
     def composers(self): return self.primers.composers
 
-    def __call__(self, composer=None, length=1000, temperature=1.0, top_p=0.95, seed=None):
+    def __call__(self, composer=None, length=1000, temperature=None, top_p=None, seed=None):
         "One `Generated` piece"
         primers = self.primers
         with self._lock:
             if not hasattr(self._model, 'tokenizer'): self._model = load_model(self._model)
             return generate(self._model, composer, length, primers=primers, seed=seed,
-                            sampling=Sampling(temperature=temperature, top_p=top_p))[0]
+                            sampling=Sampling.for_pitch(temperature, top_p=top_p))[0]
 
     def warm_up(self):
         "Load the model and compile its decoder, so that the first request is fast"
@@ -164,11 +164,11 @@ PAGE = r"""<!doctype html>
  <label for="length">Length</label>
  <input id="length" name="length" type="number" min="1" max="{{ max_length }}" step="1" value="1000">
  <span class="hint">messages (note-ons and note-offs), at most {{ max_length }}</span>
- <label for="temperature">Temperature</label>
- <input id="temperature" name="temperature" type="number" min="0" max="5" step="0.05" value="1.0">
+ <label for="temperature">Pitch temperature</label>
+ <input id="temperature" name="temperature" type="number" min="0" max="5" step="0.05" value="{{ pitch_temperature }}">
  <span class="hint">lower: safer and more repetitive; higher: more adventurous</span>
- <label for="top_p">Top-p</label>
- <input id="top_p" name="top_p" type="number" min="0.01" max="1" step="0.01" value="0.95">
+ <label for="top_p">Pitch top-p</label>
+ <input id="top_p" name="top_p" type="number" min="0.01" max="1" step="0.01" value="{{ pitch_top_p }}">
  <label for="seed">Seed</label>
  <input id="seed" name="seed" type="number" min="0" step="1" placeholder="random">
  <button id="generate" type="button">Generate</button>
@@ -235,7 +235,7 @@ def create_app(model=None,         # a model, a .keras path, or None for the shi
     app.extensions['pianogen_store'] = pieces
 
     @app.get('/')
-    def page(): return render_template_string(PAGE, max_length=max_length, credit=DATA_CREDIT)
+    def page(): return render_template_string(PAGE, max_length=max_length, credit=DATA_CREDIT, pitch_temperature=PITCH_TEMPERATURE, pitch_top_p=PITCH_TOP_P)
 
     @app.get('/api/composers')
     def composers(): return jsonify(maker.composers)

@@ -88,7 +88,7 @@ def generate_command(args):
     if args.primer and not Path(args.primer).is_file(): return err(f"--primer {args.primer}: no such file")
     if args.model and not Path(args.model).is_file(): return err(f"--model {args.model}: no such file")
     try:
-        sampling = Sampling(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p)
+        sampling = Sampling.for_pitch(args.temperature, args.top_k, args.top_p)
         pieces = generate(args.model, composer=args.composer, length=length, seconds=args.seconds, count=args.count,
                           primer='note' if args.from_note else args.primer, sampling=sampling, seed=args.seed,
                           fast=not args.sliding, progress=sys.stderr.isatty())
@@ -119,6 +119,7 @@ def serve_command(args):
 def parser():
     "The `pianogen` argument parser with its subcommands"
     p = argparse.ArgumentParser(prog='pianogen', description='Tonal classical piano music from a neural network.')
+    from pianogen.generate import PITCH_TEMPERATURE, PITCH_TOP_P   # NumPy only: no TensorFlow for --help
     sub = p.add_subparsers(dest='command', metavar='COMMAND', required=True)
     data = sub.add_parser('data', help='check and clean MIDI files').add_subparsers(dest='data_command', metavar='ACTION', required=True)
     c = data.add_parser('check', help='clean files and report what cleaning did, one record per file')
@@ -158,9 +159,9 @@ def parser():
     g.add_argument('--from-note', action='store_true', help='start from a single note')
     g.add_argument('--length', type=int, metavar='N', help='messages to generate (default: 1000)')
     g.add_argument('--seconds', type=float, metavar='S', help='or: seconds of music to generate')
-    g.add_argument('--temperature', type=float, default=1.0, metavar='T', help='>1 bolder, <1 safer, 0 = argmax (default: 1.0)')
-    g.add_argument('--top-p', type=float, default=0.95, metavar='P', help='nucleus sampling (default: 0.95)')
-    g.add_argument('--top-k', type=int, default=0, metavar='K', help='keep the K likeliest choices (default: all)')
+    g.add_argument('--temperature', type=float, metavar='T', help=f'of the pitch choice: >1 bolder, <1 safer, 0 = argmax (default: {PITCH_TEMPERATURE:g})')
+    g.add_argument('--top-p', type=float, metavar='P', help=f'nucleus sampling of the pitch choice (default: {PITCH_TOP_P:g})')
+    g.add_argument('--top-k', type=int, metavar='K', help='keep the K likeliest pitches (default: all)')
     g.add_argument('--seed', type=int, metavar='S', help='makes the piece reproducible')
     g.add_argument('--count', type=int, default=1, metavar='K', help='pieces to make in one batch (OUT-1.mid ...)')
     g.add_argument('--include-primer', action='store_true', help='write the primer before the new music')

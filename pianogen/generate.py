@@ -13,11 +13,11 @@ from .data import (MidiError, clean_file, clean_midi, messages_to_notes, notes_t
 from .tokens import Tokenizer
 
 # %% auto #0
-__all__ = ['GRID_TICKS', 'DECODERS', 'ASSETS', 'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform',
-           'sample_logits', 'Sampling', 'tf_log', 'grid_mask', 'sample_message', 'update_sounding', 'update_phase',
-           'LSTMDecoder', 'TransformerDecoder', 'Decoder', 'decoder_for', 'decode_sliding', 'resolve_composer',
-           'Primers', 'primer_from_midi', 'single_note_primer', 'Generated', 'shipped_model_path', 'load_model',
-           'load_primers', 'generate', 'ship_model']
+__all__ = ['FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P', 'GRID_TICKS', 'DECODERS', 'ASSETS', 'MAX_MESSAGES',
+           'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform', 'sample_logits', 'Sampling', 'tf_log', 'grid_mask',
+           'sample_message', 'update_sounding', 'update_phase', 'LSTMDecoder', 'TransformerDecoder', 'Decoder',
+           'decoder_for', 'decode_sliding', 'resolve_composer', 'Primers', 'primer_from_midi', 'single_note_primer',
+           'Generated', 'shipped_model_path', 'load_model', 'load_primers', 'generate', 'ship_model']
 
 # %% ../nbs/04_generate.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -57,33 +57,61 @@ def sample_logits(logits,          # unnormalized scores (batch, n)
     return tf.where(tf.cast(temperature, tf.float32) > 0, drawn, greedy)
 
 # %% ../nbs/04_generate.ipynb #2b442509
+FIELDS = ('on', 'time', 'pitch', 'velocity')   # a message's fields, in the order they are sampled
+DEFAULT_SAMPLING = dict(temperature=dict(on=1.0, time=1.05, pitch=0.9, velocity=1.0),
+                        top_k=dict(on=0, time=0, pitch=0, velocity=0),
+                        top_p=dict(on=0.95, time=1.0, pitch=0.95, velocity=0.95))
+PITCH_TEMPERATURE, PITCH_TOP_P = DEFAULT_SAMPLING['temperature']['pitch'], DEFAULT_SAMPLING['top_p']['pitch']
+
+def _per_field(name, value):
+    "`value` (a number, or a dict of some fields) as a full dict of fields, the defaults filling the rest"
+    default = DEFAULT_SAMPLING[name]
+    if value is None: return dict(default)
+    if isinstance(value, dict):
+        unknown = set(value) - set(FIELDS)
+        if unknown: raise ValueError(f"{name}: unknown field {', '.join(map(repr, sorted(unknown)))}; fields are {', '.join(FIELDS)}")
+        return {f: value.get(f, default[f]) for f in FIELDS}
+    return {f: value for f in FIELDS}
+
 @dataclass
 class Sampling:
-    "How to choose each field of the next message"
-    temperature: float = 1.0   # >1 flatter, <1 sharper, 0 means argmax (the design's decoding)
-    top_k: int = 0             # keep only the k most likely choices (0: all)
-    top_p: float = 0.95        # nucleus: keep the smallest set with this much probability
+    "How to choose each field of the next message; each setting is a number for all fields or a dict by field"
+    temperature: float | dict | None = None  # >1 flatter, <1 sharper, 0 means argmax (the design's decoding)
+    top_k: int | dict | None = None          # keep only the k most likely choices (0: all)
+    top_p: float | dict | None = None        # nucleus: keep the smallest set with this much probability
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
     on_grid: bool = True       # note-ons on the beat's grid of 16ths and eighth-note triplets (grid tokens)
 
     def __post_init__(self):
-        if not (math.isfinite(self.temperature) and self.temperature >= 0): raise ValueError(f"temperature must be a number >= 0, not {self.temperature}")
-        if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
-        if self.top_k < 0: raise ValueError(f"top_k must be >= 0, not {self.top_k}")
-    def __call__(self, logits, seed, mask=None):
-        return sample_logits(logits, self.temperature, self.top_k, self.top_p, seed, mask)
+        self.temperature, self.top_k, self.top_p = (_per_field(n, getattr(self, n)) for n in ('temperature', 'top_k', 'top_p'))
+        for f in FIELDS:
+            t, k, p = self.temperature[f], self.top_k[f], self.top_p[f]
+            if not (isinstance(t, (int, float)) and math.isfinite(t) and t >= 0): raise ValueError(f"temperature must be a number >= 0, not {t!r} ({f})")
+            if not (isinstance(p, (int, float)) and 0 < p <= 1): raise ValueError(f"top_p must be in (0, 1], not {p!r} ({f})")
+            if not (isinstance(k, int) and k >= 0): raise ValueError(f"top_k must be an integer >= 0, not {k!r} ({f})")
+    def __call__(self, logits, seed, mask=None, field='pitch'):
+        return sample_logits(logits, self.temperature[field], self.top_k[field], self.top_p[field], seed, mask)
+    @classmethod
+    def for_pitch(cls, temperature=None, top_k=None, top_p=None, **kwargs):
+        "The default sampling with the pitch choice set by these (the knobs of the CLI, player and web app); None keeps a default"
+        pick = lambda name, v: None if v is None else {'pitch': v}
+        return cls(pick('temperature', temperature), pick('top_k', top_k), pick('top_p', top_p), **kwargs)
+    def settings(self):
+        "The settings, as plain dicts (for records and JSON)"
+        return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p)
     def tensors(self):
-        "The settings as tensors, so one compiled decoder serves every setting"
+        "The settings as tensors (one value per field), so one compiled decoder serves every setting"
         import tensorflow as tf
-        return (tf.constant(self.temperature, tf.float32), tf.constant(self.top_k, tf.int32), tf.constant(self.top_p, tf.float32),
-                tf.constant(self.on_grid))
+        v = lambda d, dtype: tf.constant([d[f] for f in FIELDS], dtype)
+        return v(self.temperature, tf.float32), v(self.top_k, tf.int32), v(self.top_p, tf.float32), tf.constant(self.on_grid)
 
 @dataclass
 class _TensorSampling:
-    "`Sampling` with tensor settings, inside a compiled decoder"
+    "`Sampling` with tensor settings (one value per field), inside a compiled decoder"
     temperature: object; top_k: object; top_p: object; constrain: bool; on_grid: object = False
-    def __call__(self, logits, seed, mask=None):
-        return sample_logits(logits, self.temperature, self.top_k, self.top_p, seed, mask)
+    def __call__(self, logits, seed, mask=None, field='pitch'):
+        i = FIELDS.index(field)
+        return sample_logits(logits, self.temperature[i], self.top_k[i], self.top_p[i], seed, mask)
 
 # %% ../nbs/04_generate.ipynb #70816963
 def _log(p, from_logits): return p if from_logits else tf_log(p)
@@ -107,7 +135,7 @@ def sample_message(model, h, sounding, sampling, seed, phase=None):
     any_sounding = tf.reduce_any(sounding, -1)
     on_mask = tf.stack([any_sounding, tf.ones_like(any_sounding)], -1) if sampling.constrain else None
     on_out = model.head_on(h)
-    on = sampling(_log(on_out, fl), seed + [0, 1], on_mask)
+    on = sampling(_log(on_out, fl), seed + [0, 1], on_mask, 'on')
     if model.kind == 'seed':       # the design's chain: each head reads the previous heads' outputs
         ratio = model.head_time(h, on_out)
         time = tf.cast(tf.round(tf.reshape(ratio, [-1]) * tok.max_delta), tf.int32)
@@ -117,13 +145,13 @@ def sample_message(model, h, sounding, sampling, seed, phase=None):
             time_mask = None
             if phase is not None:
                 time_mask = tf.logical_or(tf.logical_or(on[:, None] == 0, grid_mask(tok, phase)), tf.logical_not(sampling.on_grid))
-            time = sampling(model.head_time(h, on), seed + [0, 2], time_mask)
+            time = sampling(model.head_time(h, on), seed + [0, 2], time_mask, 'time')
         else: time = tf.cast(tf.round(tf.reshape(model.head_time(h, on), [-1]) * tok.max_delta), tf.int32)
         p_logits = model.head_pitch(h, on, time)
     pitch_mask = tf.where(on[:, None] == 1, ~sounding, sounding) if sampling.constrain else None
-    pitch = sampling(p_logits, seed + [0, 3], pitch_mask)
+    pitch = sampling(p_logits, seed + [0, 3], pitch_mask, 'pitch')
     cols = [pitch, on, time]
-    if tok.velocity_bins: cols.append(sampling(model.head_velocity(h, on, time, pitch), seed + [0, 4]))
+    if tok.velocity_bins: cols.append(sampling(model.head_velocity(h, on, time, pitch), seed + [0, 4], None, 'velocity'))
     return tf.stack(cols, -1)
 
 def update_sounding(sounding, tokens):
@@ -559,11 +587,12 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
     out = []
     for b, (m, pid, tempo) in enumerate(starts):
         new = tok.decode(made[b])
+        m = m[-plen:].copy(); m[:, DELTA] = tok.decode(prim[b])[:, DELTA]   # the primer's times as the model read them
         if seconds is not None:
             limit = seconds * 1e6 / tempo * TPQ
             new = new[:max(1, int(np.searchsorted(np.cumsum(new[:, DELTA]), limit, 'right')))]
-        out.append(Generated(np.concatenate([m[-plen:], new]), plen, tempo, composer, pid, seed,
-                             sampling=dict(temperature=sampling.temperature, top_k=sampling.top_k, top_p=sampling.top_p)))
+        out.append(Generated(np.concatenate([m, new]), plen, tempo, composer, pid, seed,
+                             sampling=sampling.settings()))
     return out
 
 # %% ../nbs/04_generate.ipynb #af7ebea9

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64, html, io, unicodedata
 import ipywidgets as W
 from fastcore.basics import patch
-from .generate import Sampling, generate, load_primers
+from .generate import Sampling, generate, load_primers, PITCH_TEMPERATURE, PITCH_TOP_P
 from .audio import wav_bytes
 from .evaluate import plot_piano_roll
 
@@ -45,7 +45,7 @@ def describe(piece,              # a `Generated`
     "One line about the piece: composer, primer, length, seed and settings"
     n = len(piece.messages) - piece.primer_length
     out = f"{piece.composer or 'any composer'}, after {piece.primer_id or 'no primer'}: {n} messages, {piece.seconds:.1f} s, seed {piece.seed}"
-    settings = [f"{k} {v:g}" for k, v in (('temperature', temperature), ('top-p', top_p)) if v is not None]
+    settings = [f"{k} {v:g}" for k, v in (('pitch temperature', temperature), ('top-p', top_p)) if v is not None]
     return out + (f" ({', '.join(settings)})" if settings else '')
 
 # %% ../nbs/06_player.ipynb #d62f8525
@@ -76,8 +76,8 @@ def _build(self:Player):
                                placeholder='any (or type: chopin)', description='composer', style=_WIDE)
     self.length = W.BoundedIntText(value=min(1000, self.max_length), min=1, max=self.max_length, step=100,
                                    description='length', tooltip='messages (note-ons and note-offs)', style=_WIDE)
-    self.temperature = W.FloatSlider(value=1.0, min=0, max=2, step=0.05, description='temperature', style=_WIDE)
-    self.top_p = W.FloatSlider(value=0.95, min=0.5, max=1.0, step=0.01, description='top-p', style=_WIDE)
+    self.temperature = W.FloatSlider(value=PITCH_TEMPERATURE, min=0, max=2, step=0.05, description='pitch temperature', style=_WIDE)
+    self.top_p = W.FloatSlider(value=PITCH_TOP_P, min=0.5, max=1.0, step=0.01, description='pitch top-p', style=_WIDE)
     self.seed = W.IntText(value=0, description='seed', style=_WIDE)
     self.random_seed = W.Checkbox(value=True, description='random', indent=False, layout=W.Layout(width='100px'))
     self.button = W.Button(description='Generate', button_style='primary', icon='music')
@@ -117,13 +117,13 @@ def settings(self:Player):
 def generate_piece(self:Player,
                    composer=None,      # a composer or a unique part of the name; None: any
                    length=1000,        # messages to generate
-                   temperature=1.0,    # >1 flatter, <1 sharper, 0 means argmax
-                   top_p=0.95,         # nucleus sampling
+                   temperature=None,   # of the pitch choice: >1 flatter, <1 sharper, 0 means argmax (None: default)
+                   top_p=None,         # nucleus sampling of the pitch choice (None: default)
                    seed=None,          # None: a random seed (the piece records it)
                    progress=False):    # show a tqdm bar
     "A `Generated` piece for these settings; no widgets involved"
     if not 1 <= length <= self.max_length: raise ValueError(f"length must be 1..{self.max_length} messages, not {length}")
-    sampling = Sampling(temperature=temperature, top_p=top_p)
+    sampling = Sampling.for_pitch(temperature, top_p=top_p)
     return generate(self.model, composer, length, primers=self.primers, sampling=sampling, seed=seed,
                     jit_compile=self.jit_compile, progress=progress)[0]
 

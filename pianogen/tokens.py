@@ -49,7 +49,10 @@ def encode(self: Tokenizer, msgs):
     "Tokens (n, len(columns)) int32 of messages (n, 3 or 4)"
     msgs = np.asarray(msgs)
     delta = np.clip(msgs[:, DELTA], 0, self.max_delta)
-    time = np.rint(delta / self.grid_step).astype(np.int32) if self.kind == 'grid' else delta
+    if self.kind == 'grid':   # round the running time to the grid, so that rounding errors do not add up
+        steps = np.rint(np.cumsum(delta, dtype=np.float64) / self.grid_step)
+        time = np.clip(np.diff(steps, prepend=0), 0, self.n_time - 1).astype(np.int32)
+    else: time = delta
     cols = [msgs[:, PITCH] - PITCH_LO, msgs[:, ON], time]
     if self.velocity_bins:
         vel = msgs[:, VELOCITY] if msgs.shape[1] > VELOCITY else np.full(len(msgs), 80)
@@ -147,7 +150,11 @@ def encode_tf(tok: Tokenizer, msgs):
     "`Tokenizer.encode` for a tensor of messages (..., 4)"
     import tensorflow as tf
     delta = tf.clip_by_value(msgs[..., DELTA], 0, tok.max_delta)
-    time = tf.cast(tf.round(tf.cast(delta, tf.float32) / tok.grid_step), tf.int32) if tok.kind == 'grid' else delta
+    if tok.kind == 'grid':    # the running time rounded to the grid, as in `Tokenizer.encode`
+        steps = tf.round(tf.cumsum(tf.cast(delta, tf.float32), -1) / tok.grid_step)
+        steps = tf.concat([tf.zeros_like(steps[..., :1]), steps], -1)
+        time = tf.clip_by_value(tf.cast(steps[..., 1:] - steps[..., :-1], tf.int32), 0, tok.n_time - 1)
+    else: time = delta
     cols = [msgs[..., PITCH] - PITCH_LO, msgs[..., ON], time]
     if tok.velocity_bins:
         vb = tf.minimum(msgs[..., VELOCITY] * tok.velocity_bins // 128, tok.velocity_bins - 1)
