@@ -13,9 +13,10 @@ from .data import (MidiError, clean_file, clean_midi, messages_to_notes, notes_t
 from .tokens import Tokenizer
 
 # %% auto #0
-__all__ = ['FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P', 'GRID_TICKS', 'DECODERS', 'ASSETS', 'MAX_MESSAGES',
-           'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform', 'sample_logits', 'Sampling', 'tf_log', 'grid_mask',
-           'sample_message', 'update_sounding', 'update_phase', 'LSTMDecoder', 'TransformerDecoder', 'Decoder',
+__all__ = ['FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P', 'LOOP_PERIOD', 'GRID_TICKS', 'DECODERS', 'ASSETS',
+           'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform', 'sample_logits', 'Sampling', 'tf_log',
+           'grid_mask', 'sample_message', 'update_sounding', 'update_phase', 'message_keys', 'initial_loops',
+           'update_loops', 'loop_mask', 'LSTMDecoder', 'TransformerDecoder', 'initial_state', 'update_state', 'Decoder',
            'decoder_for', 'decode_sliding', 'resolve_composer', 'Primers', 'primer_from_midi', 'single_note_primer',
            'Generated', 'shipped_model_path', 'load_model', 'load_primers', 'generate', 'ship_model']
 
@@ -81,8 +82,10 @@ class Sampling:
     top_p: float | dict | None = None        # nucleus: keep the smallest set with this much probability
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
     on_grid: bool = True       # note-ons on the beat's grid of 16ths and eighth-note triplets (grid tokens)
+    max_repeats: int = 4       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
 
     def __post_init__(self):
+        if not (isinstance(self.max_repeats, int) and self.max_repeats >= 0): raise ValueError(f"max_repeats must be an integer >= 0, not {self.max_repeats!r}")
         self.temperature, self.top_k, self.top_p = (_per_field(n, getattr(self, n)) for n in ('temperature', 'top_k', 'top_p'))
         for f in FIELDS:
             t, k, p = self.temperature[f], self.top_k[f], self.top_p[f]
@@ -98,17 +101,18 @@ class Sampling:
         return cls(pick('temperature', temperature), pick('top_k', top_k), pick('top_p', top_p), **kwargs)
     def settings(self):
         "The settings, as plain dicts (for records and JSON)"
-        return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p)
+        return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p, max_repeats=self.max_repeats)
     def tensors(self):
         "The settings as tensors (one value per field), so one compiled decoder serves every setting"
         import tensorflow as tf
         v = lambda d, dtype: tf.constant([d[f] for f in FIELDS], dtype)
-        return v(self.temperature, tf.float32), v(self.top_k, tf.int32), v(self.top_p, tf.float32), tf.constant(self.on_grid)
+        return (v(self.temperature, tf.float32), v(self.top_k, tf.int32), v(self.top_p, tf.float32), tf.constant(self.on_grid),
+                tf.constant(self.max_repeats, tf.int32))
 
 @dataclass
 class _TensorSampling:
     "`Sampling` with tensor settings (one value per field), inside a compiled decoder"
-    temperature: object; top_k: object; top_p: object; constrain: bool; on_grid: object = False
+    temperature: object; top_k: object; top_p: object; constrain: bool; on_grid: object = False; max_repeats: object = 0
     def __call__(self, logits, seed, mask=None, field='pitch'):
         i = FIELDS.index(field)
         return sample_logits(logits, self.temperature[i], self.top_k[i], self.top_p[i], seed, mask)
@@ -120,6 +124,7 @@ def tf_log(p):
     import tensorflow as tf
     return tf.math.log(tf.maximum(tf.cast(p, tf.float32), 1e-12))
 
+LOOP_PERIOD = 16         # the longest figure (in messages) that `Sampling.max_repeats` limits
 GRID_TICKS = (120, 160)  # note-on positions in the beat: multiples of a 16th note or of an eighth-note triplet
 
 def grid_mask(tok, phase):
@@ -128,8 +133,8 @@ def grid_mask(tok, phase):
     at = (phase[:, None] + tf.range(tok.n_time)[None] * tok.grid_step) % TPQ
     return tf.reduce_any(tf.stack([at % g == 0 for g in GRID_TICKS]), 0)
 
-def sample_message(model, h, sounding, sampling, seed, phase=None):
-    "Sample the next tokens (batch, columns) from hidden vectors h (batch, dim); `sounding` (batch, 88) bool, `phase` (batch,) ticks into the beat"
+def sample_message(model, h, sounding, sampling, seed, phase=None, loops=None):
+    "Sample the next tokens (batch, columns) from hidden vectors h (batch, dim); `sounding` (batch, 88) bool, `phase` (batch,) ticks into the beat, `loops` from `update_loops`"
     import tensorflow as tf
     tok, fl = model.tokenizer, model.from_logits
     any_sounding = tf.reduce_any(sounding, -1)
@@ -149,6 +154,7 @@ def sample_message(model, h, sounding, sampling, seed, phase=None):
         else: time = tf.cast(tf.round(tf.reshape(model.head_time(h, on), [-1]) * tok.max_delta), tf.int32)
         p_logits = model.head_pitch(h, on, time)
     pitch_mask = tf.where(on[:, None] == 1, ~sounding, sounding) if sampling.constrain else None
+    if loops is not None: pitch_mask = loop_mask(loops, on, time, sampling.max_repeats, pitch_mask)
     pitch = sampling(p_logits, seed + [0, 3], pitch_mask, 'pitch')
     cols = [pitch, on, time]
     if tok.velocity_bins: cols.append(sampling(model.head_velocity(h, on, time, pitch), seed + [0, 4], None, 'velocity'))
@@ -163,6 +169,42 @@ def update_sounding(sounding, tokens):
 def update_phase(tok, phase, tokens):
     "Position in the beat (ticks) after the messages `tokens` (batch, columns)"
     return (phase + tokens[:, 2] * (tok.grid_step if tok.kind == 'grid' else 1)) % TPQ
+
+def message_keys(tokens):
+    "One integer per message (pitch, on/off, time) of tokens (..., columns)"
+    return tokens[..., 0] + N_PITCHES * (tokens[..., 1] + 2 * tokens[..., 2])
+
+def initial_loops(tokens):
+    "(recent keys (batch, LOOP_PERIOD), run (batch, LOOP_PERIOD)) after primers `tokens` (batch, n, columns); see `update_loops`"
+    keys = message_keys(np.asarray(tokens, np.int64)).astype(np.int32)
+    recent = np.concatenate([-1 - np.arange(LOOP_PERIOD, dtype=np.int32)[None].repeat(len(keys), 0), keys], 1)  # distinct fillers
+    run = np.zeros((len(keys), LOOP_PERIOD), np.int32)
+    for i in range(LOOP_PERIOD, recent.shape[1]):
+        same = recent[:, i:i + 1] == recent[:, i - LOOP_PERIOD:i][:, ::-1]      # column p-1: equal to the message p back
+        run = np.where(same, run + 1, 0)
+    return recent[:, -LOOP_PERIOD:], run
+
+def update_loops(loops, tokens):
+    "`loops` after the messages `tokens` (batch, columns): the last LOOP_PERIOD keys, and for each period p how many messages in a row equal the one p back"
+    import tensorflow as tf
+    recent, run = loops
+    key = tf.cast(message_keys(tokens), recent.dtype)
+    run = tf.where(key[:, None] == tf.reverse(recent, [1]), run + 1, 0)
+    return tf.concat([recent[:, 1:], key[:, None]], 1), run
+
+def loop_mask(loops, on, time, max_repeats, mask):
+    "`mask` of pitches (batch, 88), without the pitch that would play a figure a time more than `max_repeats`, unless nothing else is left"
+    import tensorflow as tf
+    recent, run = loops
+    back = tf.reverse(recent, [1])                              # column p-1: the message p back, what a loop of period p plays next
+    period = tf.range(1, LOOP_PERIOD + 1)[None]
+    looping = (max_repeats > 0) & (run >= (max_repeats - 1) * period) & (back >= 0)
+    b_pitch, b_rest = back % N_PITCHES, back // N_PITCHES
+    same = looping & (b_rest == (on + 2 * time)[:, None])       # this on/off and time continue the loop...
+    banned = tf.reduce_any(tf.one_hot(b_pitch, N_PITCHES, on_value=True, off_value=False) & same[..., None], 1)   # ...with this pitch
+    allowed = tf.ones_like(banned) if mask is None else mask
+    kept = allowed & ~banned
+    return tf.where(tf.reduce_any(kept, -1, keepdims=True), kept, allowed)
 
 # %% ../nbs/04_generate.ipynb #a56c4b90
 def _mha_project(mha, x):
@@ -289,6 +331,16 @@ def _initial_phase(tok, tokens):
     step = tok.grid_step if tok.kind == 'grid' else 1
     return (tokens[:, :, 2].astype(np.int64).sum(1) * step % TPQ).astype(np.int32)
 
+def initial_state(tok, tokens):
+    "What decoding tracks besides the model, after primers `tokens` (batch, n, columns): (keys sounding, position in the beat, loops)"
+    import tensorflow as tf
+    return (tf.constant(_initial_sounding(tokens)), tf.constant(_initial_phase(tok, tokens)), tuple(map(tf.constant, initial_loops(tokens))))
+
+def update_state(tok, state, tokens):
+    "The decoding state after the messages `tokens` (batch, columns)"
+    sounding, phase, loops = state
+    return update_sounding(sounding, tokens), update_phase(tok, phase, tokens), update_loops(loops, tokens)
+
 # %% ../nbs/04_generate.ipynb #3956358a
 class Decoder:
     "Fast batched generation for a causal model, compiled once (with XLA by default) and reused"
@@ -302,23 +354,22 @@ class Decoder:
         self.capacity = model.seq_len
         self._chunk = tf.function(self._chunk_py, reduce_retracing=True, jit_compile=jit_compile)
 
-    def _chunk_py(self, context, composer, sounding, phase, n_steps, seed, temperature, top_k, top_p, on_grid):
-        "Prefill `context`, then sample up to `n_steps` messages; returns (tokens (batch, n_steps, cols), sounding, phase)"
+    def _chunk_py(self, context, composer, state, n_steps, seed, temperature, top_k, top_p, on_grid, max_repeats):
+        "Prefill `context`, then sample up to `n_steps` messages; returns (tokens (batch, n_steps, cols), state)"
         import tensorflow as tf
-        sampling = _TensorSampling(temperature, top_k, top_p, self.constrain, on_grid)
+        sampling = _TensorSampling(temperature, top_k, top_p, self.constrain, on_grid, max_repeats)
         tok = self.model.tokenizer
         cache, h = self.cache_fns.prefill(context, composer, self.capacity)
         cols = context.shape[-1]
         out = tf.TensorArray(tf.int32, size=n_steps, element_shape=[None, cols])
-        def body(i, cache, h, sounding, phase, out):
-            t = sample_message(self.model, h, sounding, sampling, tf.stack([seed, tf.cast(i, tf.int64)]), phase)
-            sounding, phase = update_sounding(sounding, t), update_phase(tok, phase, t)
+        def body(i, cache, h, state, out):
+            t = sample_message(self.model, h, state[0], sampling, tf.stack([seed, tf.cast(i, tf.int64)]), state[1], state[2])
+            state = update_state(tok, state, t)
             out = out.write(i, t)
             cache, h = self.cache_fns.step(cache, t, composer)
-            return i + 1, cache, h, sounding, phase, out
-        _, _, _, sounding, phase, out = tf.while_loop(lambda i, *_: i < n_steps, body, [0, cache, h, sounding, phase, out],
-                                                      parallel_iterations=1)
-        return tf.transpose(out.stack(), [1, 0, 2]), sounding, phase
+            return i + 1, cache, h, state, out
+        _, _, _, state, out = tf.while_loop(lambda i, *_: i < n_steps, body, [0, cache, h, state, out], parallel_iterations=1)
+        return tf.transpose(out.stack(), [1, 0, 2]), state
 
     def __call__(self, primer, n, composer=None, seed=0, sampling=None, progress=False):
         "Tokens (batch, n, columns) following `primer` tokens (batch, p, columns)"
@@ -329,8 +380,7 @@ class Decoder:
         primer = np.asarray(primer, np.int32)
         comp = _composer_ids(self.model, composer, len(primer))
         comp = tf.constant(comp) if comp is not None else None
-        context, sounding = primer[:, -self.capacity:], tf.constant(_initial_sounding(primer))
-        phase = tf.constant(_initial_phase(self.model.tokenizer, primer))
+        context, state = primer[:, -self.capacity:], initial_state(self.model.tokenizer, primer)
         made, i = [], 0
         bar = tqdm(total=n, disable=not progress, desc='generating', unit='msg')
         while i < n:
@@ -338,7 +388,7 @@ class Decoder:
             room = self.capacity - context.shape[1]
             steps = min(n - i, room)
             # under XLA every chunk runs `room` steps (one compiled shape), the extra ones are dropped
-            toks, sounding, phase = self._chunk(tf.constant(context), comp, sounding, phase, tf.constant(room if self.jit_compile else steps),
+            toks, state = self._chunk(tf.constant(context), comp, state, tf.constant(room if self.jit_compile else steps),
                                                 tf.constant((seed * 1_000_003 + i) % 2**62, tf.int64), *settings)
             toks = toks.numpy()[:, :steps]; made.append(toks); i += steps; bar.update(steps)
             context = np.concatenate([context, toks], 1)
@@ -364,19 +414,19 @@ def decode_sliding(model, primer, n, composer=None, sampling=None, seed=0, progr
     primer = np.asarray(primer, np.int32)
     comp = _composer_ids(model, composer, len(primer))
     comp_t = tf.constant(comp) if comp is not None else None
-    settings = _TensorSampling(*sampling.tensors()[:3], sampling.constrain, sampling.tensors()[3])
+    t = sampling.tensors()
+    settings = _TensorSampling(*t[:3], sampling.constrain, *t[3:])
     @tf.function(reduce_retracing=True)
-    def next_message(window, sounding, phase, step):
+    def next_message(window, state, step):
         x = {'tokens': window}
         if comp_t is not None: x['composer'] = comp_t
         h = model.trunk(x)
         if model.kind != 'seed': h = h[:, -1]
-        return sample_message(model, h, sounding, settings, tf.stack([tf.constant(seed, tf.int64), tf.cast(step, tf.int64)]), phase)
-    seq, sounding, made = primer, tf.constant(_initial_sounding(primer)), []
-    phase = tf.constant(_initial_phase(model.tokenizer, primer))
+        return sample_message(model, h, state[0], settings, tf.stack([tf.constant(seed, tf.int64), tf.cast(step, tf.int64)]), state[1], state[2])
+    seq, state, made = primer, initial_state(model.tokenizer, primer), []
     for i in tqdm(range(n), disable=not progress, desc='generating', unit='msg'):
-        tok = next_message(tf.constant(seq[:, -model.seq_len:]), sounding, phase, i)
-        sounding, phase = update_sounding(sounding, tok), update_phase(model.tokenizer, phase, tok)
+        tok = next_message(tf.constant(seq[:, -model.seq_len:]), state, i)
+        state = update_state(model.tokenizer, state, tok)
         made.append(tok.numpy()); seq = np.concatenate([seq[:, -model.seq_len:], made[-1][:, None]], 1)
     return np.stack(made, 1) if made else np.zeros((len(primer), 0, primer.shape[-1]), np.int32)
 
