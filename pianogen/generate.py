@@ -59,9 +59,9 @@ def sample_logits(logits,          # unnormalized scores (batch, n)
 
 # %% ../nbs/04_generate.ipynb #2b442509
 FIELDS = ('on', 'time', 'pitch', 'velocity')   # a message's fields, in the order they are sampled
-DEFAULT_SAMPLING = dict(temperature=dict(on=1.0, time=1.05, pitch=0.9, velocity=1.0),
+DEFAULT_SAMPLING = dict(temperature=dict(on=1.0, time=1.1, pitch=0.85, velocity=1.0),
                         top_k=dict(on=0, time=0, pitch=0, velocity=0),
-                        top_p=dict(on=0.95, time=1.0, pitch=0.95, velocity=0.95))
+                        top_p=dict(on=0.95, time=1.0, pitch=0.9, velocity=0.95))
 PITCH_TEMPERATURE, PITCH_TOP_P = DEFAULT_SAMPLING['temperature']['pitch'], DEFAULT_SAMPLING['top_p']['pitch']
 
 def _per_field(name, value):
@@ -82,7 +82,7 @@ class Sampling:
     top_p: float | dict | None = None        # nucleus: keep the smallest set with this much probability
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
     on_grid: bool = True       # note-ons on the beat's grid of 16ths and eighth-note triplets (grid tokens)
-    max_repeats: int = 4       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
+    max_repeats: int = 3       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
 
     def __post_init__(self):
         if not (isinstance(self.max_repeats, int) and self.max_repeats >= 0): raise ValueError(f"max_repeats must be an integer >= 0, not {self.max_repeats!r}")

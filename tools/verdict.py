@@ -5,7 +5,7 @@ random-pitch control (issue: evaluation). Writes the generated MIDI, the table a
 
 - held-out real: the validation and generation pieces of the shipped model's own split (never trained on)
 - generated: N pieces of LENGTH messages with the shipped model (primers from the generation set, one
-  composer after another, default sampling), and as many with the `seed` model (its sliding window)
+  composer after another, default sampling), and as many with the `seed` model (its sliding window, the same sampling)
 - all cropped to the same number of beats; copied 8-gram rate against the training pieces"""
 import argparse, json, time
 from pathlib import Path
@@ -20,8 +20,8 @@ def main():
     ap.add_argument('--beats', type=int, default=100, help='crop every piece to this many beats')
     ap.add_argument('--out', default='nbs/verdict')
     ap.add_argument('--data', default='../shared/data/piano-midi-de', help="the shipped model's training data (its split is rebuilt)")
-    ap.add_argument('--temperature', type=float, default=1.0)
-    ap.add_argument('--top-p', type=float, default=0.95)
+    ap.add_argument('--temperature', type=float, help='of the pitch choice (default: the default sampling)')
+    ap.add_argument('--top-p', type=float, help='of the pitch choice (default: the default sampling)')
     ap.add_argument('--real', default='validation+generation', choices=['validation', 'generation', 'validation+generation'],
                     help='which held-out pieces to compare with')
     args = ap.parse_args()
@@ -37,7 +37,7 @@ def main():
     index = NgramIndex(data.split.train, n=8)
     primers = load_primers()
     composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
-    sampling = Sampling(temperature=args.temperature, top_p=args.top_p)
+    sampling = Sampling.for_pitch(args.temperature, top_p=args.top_p)
     model = load_model(args.model)
     t = time.time(); ours = []
     for i, c in enumerate(composers):
@@ -66,7 +66,7 @@ def main():
     print(table); print(f"unreleased notes in the shipped model's pieces: {unreleased}")
     (out / 'table.md').write_text(table + '\n')
     (out / 'verdict.json').write_text(json.dumps(dict(ev.as_dict(), pieces=args.pieces, length=args.length, beats=args.beats,
-        composers=composers, sampling=dict(temperature=args.temperature, top_p=args.top_p), unreleased=int(unreleased),
+        composers=composers, sampling=sampling.settings(), unreleased=int(unreleased),
         seconds_generating=secs, held_out=[p.piece_id for p in held_out]), indent=1, default=float))
 
 if __name__ == '__main__': main()
