@@ -17,6 +17,7 @@ def main():
     ap.add_argument('--seed-model', help="the design's seed model, trained the same way")
     ap.add_argument('--pieces', type=int, default=20)
     ap.add_argument('--length', type=int, default=1000)
+    ap.add_argument('--first-seed', type=int, default=1000, help='piece i uses seed FIRST_SEED + i (another set of pieces: another value)')
     ap.add_argument('--beats', type=int, default=100, help='crop every piece to this many beats')
     ap.add_argument('--out', default='nbs/verdict')
     ap.add_argument('--data', default='../shared/data/piano-midi-de', help="the shipped model's training data (its split is rebuilt)")
@@ -41,7 +42,7 @@ def main():
     model = load_model(args.model)
     t = time.time(); ours = []
     for i, c in enumerate(composers):
-        g = generate(model, composer=c, length=args.length, sampling=sampling, seed=1000 + i, jit_compile=True)[0]
+        g = generate(model, composer=c, length=args.length, sampling=sampling, seed=args.first_seed + i, jit_compile=True)[0]
         g.save_midi(out / 'lstm' / f'{i:02d}-{c.split()[-1].lower()}.mid'); ours.append(g)
     secs = time.time() - t
     controls, seeds = {}, []
@@ -49,12 +50,12 @@ def main():
         (out / 'seed').mkdir(exist_ok=True)
         smodel = load_model(args.seed_model)
         t = time.time()
-        starts = [primers.choose(c, np.random.default_rng(1000 + i)) for i, c in enumerate(composers)]
+        starts = [primers.choose(c, np.random.default_rng(args.first_seed + i)) for i, c in enumerate(composers)]
         prim = np.stack([smodel.tokenizer.encode(m[-smodel.seq_len:].astype(np.int32)) for m, _, _, _ in starts])
         cond = composers if smodel.n_composers else None      # one batch, each piece with its own composer
-        made = decode_sliding(smodel, prim, args.length, cond, sampling, seed=1000, progress=True)
+        made = decode_sliding(smodel, prim, args.length, cond, sampling, seed=args.first_seed, progress=True)
         for i, ((m, c, pid, tempo), new) in enumerate(zip(starts, made)):
-            g = Generated(np.concatenate([m[-smodel.seq_len:], smodel.tokenizer.decode(new)]), smodel.seq_len, tempo, c, pid, 1000)
+            g = Generated(np.concatenate([m[-smodel.seq_len:], smodel.tokenizer.decode(new)]), smodel.seq_len, tempo, c, pid, args.first_seed)
             g.save_midi(out / 'seed' / f'{i:02d}-{c.split()[-1].lower()}.mid'); seeds.append(g)
         print(f"seed model: {len(seeds)} pieces in {time.time() - t:.0f} s")
         controls['seed model'] = [g.notes() for g in seeds]
@@ -66,7 +67,7 @@ def main():
     print(table); print(f"unreleased notes in the shipped model's pieces: {unreleased}")
     (out / 'table.md').write_text(table + '\n')
     (out / 'verdict.json').write_text(json.dumps(dict(ev.as_dict(), pieces=args.pieces, length=args.length, beats=args.beats,
-        composers=composers, sampling=sampling.settings(), unreleased=int(unreleased),
+        composers=composers, first_seed=args.first_seed, sampling=sampling.settings(), unreleased=int(unreleased),
         seconds_generating=secs, held_out=[p.piece_id for p in held_out]), indent=1, default=float))
 
 if __name__ == '__main__': main()
