@@ -15,10 +15,11 @@ from .tokens import Tokenizer
 # %% auto #0
 __all__ = ['FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P', 'LOOP_PERIOD', 'GRID_TICKS', 'DECODERS', 'ASSETS',
            'MAX_MESSAGES', 'XLA_FROM_MESSAGES', 'DATA_CREDIT', 'hash_uniform', 'sample_logits', 'Sampling', 'tf_log',
-           'grid_mask', 'sample_message', 'update_sounding', 'update_phase', 'message_keys', 'initial_loops',
-           'update_loops', 'loop_mask', 'LSTMDecoder', 'TransformerDecoder', 'initial_state', 'update_state', 'Decoder',
-           'decoder_for', 'decode_sliding', 'resolve_composer', 'Primers', 'primer_from_midi', 'single_note_primer',
-           'Generated', 'shipped_model_path', 'load_model', 'load_primers', 'generate', 'ship_model']
+           'grid_mask', 'sample_message', 'update_sounding', 'update_phase', 'message_keys', 'figure_repeats',
+           'initial_loops', 'update_loops', 'loop_mask', 'LSTMDecoder', 'TransformerDecoder', 'initial_state',
+           'update_state', 'Decoder', 'decoder_for', 'decode_sliding', 'resolve_composer', 'Primers',
+           'primer_from_midi', 'single_note_primer', 'Generated', 'shipped_model_path', 'load_model', 'load_primers',
+           'generate', 'ship_model']
 
 # %% ../nbs/04_generate.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -173,6 +174,16 @@ def update_phase(tok, phase, tokens):
 def message_keys(tokens):
     "One integer per message (pitch, on/off, time) of tokens (..., columns)"
     return tokens[..., 0] + N_PITCHES * (tokens[..., 1] + 2 * tokens[..., 2])
+
+def figure_repeats(tokens, period=None):
+    "For each message of `tokens` (n, columns): the most times in a row a figure of up to `period` (LOOP_PERIOD) messages ending there has been played"
+    key = message_keys(np.asarray(tokens, np.int64))
+    idx, most = np.arange(len(key)), np.ones(len(key), np.int64)
+    for p in range(1, (period or LOOP_PERIOD) + 1):
+        same = np.r_[np.zeros(min(p, len(key)), bool), key[p:] == key[:-p]]
+        run = idx - np.maximum.accumulate(np.where(same, 0, idx))   # messages in a row equal to the one p back
+        most = np.maximum(most, (run + p) // p)
+    return most
 
 def initial_loops(tokens):
     "(recent keys (batch, LOOP_PERIOD), run (batch, LOOP_PERIOD)) after primers `tokens` (batch, n, columns); see `update_loops`"

@@ -12,19 +12,10 @@ import argparse, itertools, json, sys
 from pathlib import Path
 import numpy as np
 
-def loop_cycles(tokens, period=16):
-    "For each message: the most times in a row a figure of up to `period` messages ending there has been played"
-    key = tokens[:, 0] * 100_000 + tokens[:, 1] * 10_000 + tokens[:, 2]
-    best = np.ones(len(key))
-    for p in range(1, period + 1):
-        same = np.r_[np.zeros(p, bool), key[p:] == key[:-p]]
-        idx = np.arange(len(key)); last_break = np.maximum.accumulate(np.where(~same, idx, 0))
-        run = idx - last_break                      # messages in a row equal to the one p back
-        best = np.maximum(best, (run + p) / p)
-    return best
-
 def loop_shares(token_arrays, ks=(2, 3, 4, 6, 8)):
-    c = np.concatenate([loop_cycles(t) for t in token_arrays])
+    "Share of messages inside a figure (up to 16 messages) played k times or more in a row, for each k"
+    from pianogen.generate import figure_repeats
+    c = np.concatenate([figure_repeats(t) for t in token_arrays])
     return {k: round(float((c >= k).mean()), 4) for k in ks}
 
 def main():
