@@ -93,7 +93,7 @@ class Sampling:
             if not (isinstance(t, (int, float)) and math.isfinite(t) and t >= 0): raise ValueError(f"temperature must be a number >= 0, not {t!r} ({f})")
             if not (isinstance(p, (int, float)) and 0 < p <= 1): raise ValueError(f"top_p must be in (0, 1], not {p!r} ({f})")
             if not (isinstance(k, int) and k >= 0): raise ValueError(f"top_k must be an integer >= 0, not {k!r} ({f})")
-    def __call__(self, logits, seed, mask=None, field='pitch'):
+    def __call__(self, logits, seed, mask, field):
         return sample_logits(logits, self.temperature[field], self.top_k[field], self.top_p[field], seed, mask)
     @classmethod
     def for_pitch(cls, temperature=None, top_k=None, top_p=None, **kwargs):
@@ -114,7 +114,7 @@ class Sampling:
 class _TensorSampling:
     "`Sampling` with tensor settings (one value per field), inside a compiled decoder"
     temperature: object; top_k: object; top_p: object; constrain: bool; on_grid: object = False; max_repeats: object = 0
-    def __call__(self, logits, seed, mask=None, field='pitch'):
+    def __call__(self, logits, seed, mask, field):
         i = FIELDS.index(field)
         return sample_logits(logits, self.temperature[i], self.top_k[i], self.top_p[i], seed, mask)
 
@@ -175,25 +175,26 @@ def message_keys(tokens):
     "One integer per message (pitch, on/off, time) of tokens (..., columns)"
     return tokens[..., 0] + N_PITCHES * (tokens[..., 1] + 2 * tokens[..., 2])
 
-def figure_repeats(tokens, period=None):
-    "For each message of `tokens` (n, columns): the most times in a row a figure of up to `period` (LOOP_PERIOD) messages ending there has been played"
-    key = message_keys(np.asarray(tokens, np.int64))
-    idx, most = np.arange(len(key)), np.ones(len(key), np.int64)
-    for p in range(1, (period or LOOP_PERIOD) + 1):
-        same = np.r_[np.zeros(min(p, len(key)), bool), key[p:] == key[:-p]]
-        run = idx - np.maximum.accumulate(np.where(same, 0, idx))   # messages in a row equal to the one p back
-        most = np.maximum(most, (run + p) // p)
-    return most
+def _repeat_runs(keys):
+    "For message keys (n,): (n, LOOP_PERIOD) how many messages in a row, ending at each, equal the one p back (column p-1)"
+    idx, runs = np.arange(len(keys)), np.zeros((len(keys), LOOP_PERIOD), np.int64)
+    for p in range(1, LOOP_PERIOD + 1):
+        same = np.r_[np.zeros(min(p, len(keys)), bool), keys[p:] == keys[:-p]]
+        runs[:, p - 1] = idx - np.maximum.accumulate(np.where(same, 0, idx))
+    return runs
+
+def figure_repeats(tokens):
+    "For each message of `tokens` (n, columns): the most times in a row a figure of up to LOOP_PERIOD messages ending there has been played"
+    period = np.arange(1, LOOP_PERIOD + 1)
+    return ((_repeat_runs(message_keys(np.asarray(tokens, np.int64))) + period) // period).max(1)
 
 def initial_loops(tokens):
     "(recent keys (batch, LOOP_PERIOD), run (batch, LOOP_PERIOD)) after primers `tokens` (batch, n, columns); see `update_loops`"
-    keys = message_keys(np.asarray(tokens, np.int64)).astype(np.int32)
-    recent = np.concatenate([-1 - np.arange(LOOP_PERIOD, dtype=np.int32)[None].repeat(len(keys), 0), keys], 1)  # distinct fillers
-    run = np.zeros((len(keys), LOOP_PERIOD), np.int32)
-    for i in range(LOOP_PERIOD, recent.shape[1]):
-        same = recent[:, i:i + 1] == recent[:, i - LOOP_PERIOD:i][:, ::-1]      # column p-1: equal to the message p back
-        run = np.where(same, run + 1, 0)
-    return recent[:, -LOOP_PERIOD:], run
+    keys = message_keys(np.asarray(tokens, np.int64))
+    fillers = -1 - np.arange(LOOP_PERIOD)[None].repeat(len(keys), 0)   # distinct, and never a message
+    recent = np.concatenate([fillers, keys], 1)[:, -LOOP_PERIOD:].astype(np.int32)
+    run = np.stack([_repeat_runs(k)[-1] if len(k) else np.zeros(LOOP_PERIOD, np.int64) for k in keys]).astype(np.int32)
+    return recent, run
 
 def update_loops(loops, tokens):
     "`loops` after the messages `tokens` (batch, columns): the last LOOP_PERIOD keys, and for each period p how many messages in a row equal the one p back"
