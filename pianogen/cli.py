@@ -57,13 +57,15 @@ def train_command(args):
     from pianogen.tokens import Augment
     out = Path(args.out or f'runs/{args.model}')
     try:
-        train(args.data, args.model, out, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-              seed=args.seed, strategy=args.strategy, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
+        model, _ = train(args.data, args.model, out, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
+              seed=args.seed, strategy=args.strategy, mixed_precision=args.mixed_precision, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
               validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume,
               augment=Augment(args.transpose, args.stretch),
               **SIZES[args.size][args.model])
     except (ValueError, FileNotFoundError) as e:
         print(f"pianogen train: {e}", file=sys.stderr); return 2
+    if not model.distribute_strategy.extended.should_checkpoint:   # a worker of a cluster: the chief writes the run folder
+        print(f"{out}: this worker is done; the chief writes the run folder"); return 0
     s = json.loads((out / 'summary.json').read_text())
     print(f"{out}: best val_loss {s['best_val_loss']:.4f} at epoch {s['best_epoch'] + 1} of {s['epochs_run']}; "
           f"best.keras, log.csv, summary.json")
@@ -140,7 +142,9 @@ def parser():
     t.add_argument('--batch-size', type=int, default=64, metavar='B', help='global batch size')
     t.add_argument('--lr', type=float, default=1e-3, metavar='LR', help='learning rate at the start of the cosine schedule')
     t.add_argument('--seed', type=int, default=0, metavar='S')
-    t.add_argument('--strategy', default='default', choices=['default', 'mirrored'], help="'mirrored': every local GPU")
+    t.add_argument('--strategy', default='default', choices=['default', 'mirrored', 'multiworker'],
+                   help="'mirrored': every local GPU; 'multiworker': the machines of the cluster in TF_CONFIG (run the same command on each)")
+    t.add_argument('--mixed-precision', action='store_true', help='compute in float16 (mixed_float16): faster on recent GPUs')
     t.add_argument('--steps-per-epoch', type=int, metavar='N', help='training batches per epoch (default: one pass)')
     t.add_argument('--validation-steps', type=int, metavar='N', help='validation batches (default: every validation window)')
     t.add_argument('--seq-len', type=int, default=150, metavar='N', help='messages the model reads')

@@ -133,10 +133,10 @@ class ConditionedHeads(layers.Layer):
         super().__init__(**kwargs)
         self.tokenizer, self.condition_dim = as_tokenizer(tokenizer), condition_dim
         tok = self.tokenizer
-        self.on_head = layers.Dense(2, name='on_head')
-        self.time_head = layers.Dense(tok.n_time, name='time_head') if tok.kind == 'grid' else layers.Dense(1, activation='sigmoid', name='time_head')
-        self.pitch_head = layers.Dense(N_PITCHES, name='pitch_head')
-        self.velocity_head = layers.Dense(tok.velocity_bins, name='velocity_head') if tok.velocity_bins else None
+        self.on_head = layers.Dense(2, name='on_head', dtype='float32')   # float32 outputs under mixed precision
+        self.time_head = layers.Dense(tok.n_time, name='time_head', dtype='float32') if tok.kind == 'grid' else layers.Dense(1, activation='sigmoid', name='time_head', dtype='float32')
+        self.pitch_head = layers.Dense(N_PITCHES, name='pitch_head', dtype='float32')
+        self.velocity_head = layers.Dense(tok.velocity_bins, name='velocity_head', dtype='float32') if tok.velocity_bins else None
         self.on_condition = layers.Embedding(2, condition_dim, name='on_condition')
         self.time_condition = (layers.Embedding(tok.n_time, condition_dim, name='time_condition') if tok.kind == 'grid'
                                else layers.Dense(condition_dim, name='time_condition'))
@@ -268,9 +268,9 @@ class SeedModel(PianoModel):
         self.lstm = layers.LSTM(s['lstm_units'], return_sequences=True, return_state=True, name='lstm')
         self.additive_attention = layers.AdditiveAttention(name='additive_attention')
         self.composer_embedding = layers.Embedding(self.n_composers, 16, name='composer') if self.n_composers else None
-        self.on_head = layers.Dense(2, activation='softmax', name='on_head')
-        self.time_head = layers.Dense(1, activation='sigmoid', name='time_head')
-        self.pitch_head = layers.Dense(N_PITCHES, activation='softmax', name='pitch_head')
+        self.on_head = layers.Dense(2, activation='softmax', name='on_head', dtype='float32')   # float32 outputs under mixed precision
+        self.time_head = layers.Dense(1, activation='sigmoid', name='time_head', dtype='float32')
+        self.pitch_head = layers.Dense(N_PITCHES, activation='softmax', name='pitch_head', dtype='float32')
 
     def features(self, inputs):
         "One-hot pitch, on, delta / max_delta (and a composer embedding, when conditioned) per message"
@@ -354,7 +354,7 @@ class TransformerModel(PianoModel):
     def trunk(self, inputs, training=None):
         "Hidden vectors h (batch, time, d_model) after the last block"
         e = self.embedding(inputs['tokens'], inputs.get('composer'))
-        x = self.embedding_dropout(e + self.positions(ops.shape(e)[1])[None], training=training)
+        x = self.embedding_dropout(e + ops.cast(self.positions(ops.shape(e)[1])[None], e.dtype), training=training)
         for block in self.blocks: x = block(x, training=training)
         return self.final_norm(x)
 

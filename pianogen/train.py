@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_train.ipynb #b76b954b
 from __future__ import annotations
-import csv, json, math, os, platform, shutil, sys, time, zipfile
+import csv, json, math, os, platform, shutil, sys, tempfile, time, zipfile
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -15,10 +15,11 @@ from .tokens import Tokenizer, Augment, Dataset, make_dataset, window_starts, bu
 from .model import build_model, compile_model, load_model
 
 # %% auto #0
-__all__ = ['KINDS', 'HEADS', 'RUN_FILES', 'MUST_MATCH', 'SIZES', 'synth_notes', 'synth_midi', 'synth_pieces', 'as_dataset',
-           'model_tokenizer', 'check_fits', 'composer_ids', 'pipelines', 'get_strategy', 'ResumableEarlyStopping',
-           'cosine_schedule', 'epoch_line', 'EpochLine', 'read_log', 'trim_log', 'training_callbacks', 'backup_epoch',
-           'prepare_out_dir', 'run_config', 'summarize', 'train']
+__all__ = ['KINDS', 'SHARD_BY_BATCH', 'STRATEGIES', 'HEADS', 'RUN_FILES', 'MUST_MATCH', 'SIZES', 'synth_notes', 'synth_midi',
+           'synth_pieces', 'as_dataset', 'model_tokenizer', 'check_fits', 'composer_ids', 'pipelines', 'get_strategy',
+           'cluster_role', 'device_line', 'ResumableEarlyStopping', 'cosine_schedule', 'epoch_line', 'EpochLine',
+           'read_log', 'trim_log', 'training_callbacks', 'backup_epoch', 'prepare_out_dir', 'worker_dir',
+           'check_same_everywhere', 'run_config', 'summarize', 'train']
 
 # %% ../nbs/03_train.ipynb #0ee781e6
 def synth_notes(composer_index=0,  # picks the key and the rhythm
@@ -81,6 +82,9 @@ def check_fits(dataset, seq_len):
                              f"{part} pieces has {longest}: lower seq_len or add longer pieces")
 
 # %% ../nbs/03_train.ipynb #a51b1286
+SHARD_BY_BATCH = tf.data.Options()   # under several workers, each keeps its share of every global batch
+SHARD_BY_BATCH.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+
 def composer_ids(pieces, composers):
     "Index in `composers` of each piece's composer"
     index = {c: i for i, c in enumerate(composers)}
@@ -103,15 +107,39 @@ def pipelines(dataset, tokenizer, seq_len=150, all_positions=True, batch_size=64
                          augment=augment or Augment(), seed=seed, composers=ids('train'))
     val = make_dataset(dataset.validation, tokenizer, seq_len, all_positions, batch_size, stride=stride,
                        shuffle=False, seed=seed, composers=ids('validation'))
-    return (train.repeat() if steps_per_epoch else train), (val.take(validation_steps) if validation_steps else val)
+    train, val = (train.repeat() if steps_per_epoch else train), (val.take(validation_steps) if validation_steps else val)
+    return train.with_options(SHARD_BY_BATCH), val.with_options(SHARD_BY_BATCH)
 
 # %% ../nbs/03_train.ipynb #34cae4c8
-def get_strategy(strategy=None): # None or 'default', 'mirrored', or a `tf.distribute.Strategy`
+STRATEGIES = ('default', 'mirrored', 'multiworker')
+
+def get_strategy(strategy=None): # None or one of `STRATEGIES`, or a `tf.distribute.Strategy`
     "The `tf.distribute.Strategy` to train under"
     if strategy is None or strategy == 'default': return tf.distribute.get_strategy()
     if strategy == 'mirrored': return tf.distribute.MirroredStrategy()
+    if strategy == 'multiworker': return tf.distribute.MultiWorkerMirroredStrategy()   # the cluster from TF_CONFIG
     if isinstance(strategy, tf.distribute.Strategy): return strategy
-    raise ValueError(f"unknown strategy {strategy!r}: use 'default', 'mirrored' or a tf.distribute.Strategy")
+    raise ValueError(f"unknown strategy {strategy!r}: use {', '.join(map(repr, STRATEGIES))} or a tf.distribute.Strategy")
+
+# %% ../nbs/03_train.ipynb #53b35915
+def cluster_role(strategy):  # a `tf.distribute.Strategy`
+    "(workers in the cluster, this worker's index, whether it writes the run folder)"
+    resolver = getattr(strategy, 'cluster_resolver', None)
+    jobs = resolver.cluster_spec().as_dict() if resolver is not None else {}
+    chiefs, workers = len(jobs.get('chief', ())), len(jobs.get('worker', ()))
+    if not chiefs + workers: return 1, 0, True
+    index = resolver.task_id + (chiefs if resolver.task_type == 'worker' else 0)
+    return chiefs + workers, index, bool(strategy.extended.should_checkpoint)
+
+# %% ../nbs/03_train.ipynb #4ddb6984
+def device_line(strategy, mixed_precision=False):
+    "Where `strategy` trains: its GPUs, or the CPU"
+    gpus = tf.config.list_physical_devices('GPU')
+    if not gpus: return 'on the CPU (no GPU found)' + (', mixed_float16' if mixed_precision else '')
+    try: used = sum('GPU' in d for d in strategy.extended.worker_devices) or 1
+    except (RuntimeError, NotImplementedError, AttributeError): used = 1   # the default strategy: the first GPU
+    names = sorted({tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus})
+    return f"on {used} GPU{'s' * (used > 1)} ({', '.join(names)})" + (', mixed_float16' if mixed_precision else '')
 
 # %% ../nbs/03_train.ipynb #65fc959c
 class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
@@ -253,6 +281,29 @@ def prepare_out_dir(out_dir, config, resume=True):
                 raise ValueError(f"{out} holds a training with another {k} ({_difference(old.get(k), new.get(k))}): "
                                  "use another output folder, or resume=False to start afresh")
 
+# %% ../nbs/03_train.ipynb #72d40ea2
+def worker_dir(out_dir,   # the run folder
+               chief,     # whether this worker writes it
+               resume):   # whether to start from its backup
+    "Where this worker writes: `out_dir` for the chief, else a temporary folder with a copy of the chief's backup and log"
+    out = Path(out_dir)
+    if chief: return out
+    work = Path(tempfile.mkdtemp(prefix='pianogen-worker-'))
+    for name in ('backup', 'log.csv', 'config.json', 'summary.json') if resume else ():
+        if (out / name).is_dir(): shutil.copytree(out / name, work / name)
+        elif (out / name).exists(): shutil.copy(out / name, work / name)
+    return work
+
+# %% ../nbs/03_train.ipynb #25889bb9
+def check_same_everywhere(strategy, value, what):
+    "Raise on every worker unless the number `value` is the same on all of them"
+    if cluster_role(strategy)[0] == 1: return
+    both = strategy.experimental_distribute_values_from_function(lambda ctx: tf.constant([value, value ** 2], tf.float64))
+    mean, mean_square = strategy.reduce(tf.distribute.ReduceOp.SUM, both, axis=None).numpy() / strategy.num_replicas_in_sync
+    if mean_square - mean ** 2 > 1e-9:
+        raise ValueError(f"the workers disagree on {what} (this one: {value}, the mean: {mean:g}): every machine must see "
+                         "the same run folder, at the same path on a shared file system")
+
 # %% ../nbs/03_train.ipynb #7b4611bb
 def _describe(data):
     return data if isinstance(data, (str, int, float, type(None))) else str(data) if isinstance(data, os.PathLike) \
@@ -266,7 +317,8 @@ def run_config(arguments, dataset, tokenizer, composers, strategy, seq_len, all_
     parts = ('train', 'validation', 'generation')
     return dict(arguments, data=_describe(arguments['data']), kind=arguments['kind'], seq_len=seq_len,
                 tokenizer=tokenizer.get_config(), all_positions=all_positions, composers=composers,
-                distribution=dict(strategy=type(strategy).__name__, replicas=strategy.num_replicas_in_sync),
+                distribution=dict(strategy=type(strategy).__name__, replicas=strategy.num_replicas_in_sync,
+                                  workers=cluster_role(strategy)[0], device=device_line(strategy)),
                 data_summary=dict(repr=repr(dataset), failures=len(dataset.failures),
                                   pieces={p: len(getattr(dataset, p)) for p in parts},
                                   messages={p: int(sum(map(len, getattr(dataset, p)))) for p in parts},
@@ -293,6 +345,32 @@ SIZES = {
               'transformer': dict(d_model=64, layers=2, heads=2, ff_dim=128, condition_dim=16)},
     'default': {'seed': {}, 'lstm': {}, 'transformer': {}}}
 
+# %% ../nbs/03_train.ipynb #12a7ab3c
+def _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, backup_dir):
+    "The compiled model under `strategy` (in mixed_float16 when asked) and the epochs its backup holds"
+    policy = keras.config.dtype_policy()
+    if mixed_precision: keras.config.set_dtype_policy('mixed_float16')
+    try:
+        with strategy.scope():
+            model = build_model(kind, tokenizer=tokenizer, seq_len=seq_len, composers=composers or None, **sizes)
+            model = compile_model(model, learning_rate=learning_rate)   # a LossScaleOptimizer under mixed_float16
+            return model, backup_epoch(backup_dir, model)
+    finally: keras.config.set_dtype_policy(policy)
+
+def _keras_multiworker_fixes(model, batch):
+    "Let Keras 3's `fit` run `model` on several replicas: two known bugs, worked around on this model only"
+    strategy = model.distribute_strategy
+    if strategy.num_replicas_in_sync == 1: return
+    # keras-team/keras#20329: `fit` first averages a batch across replicas, which fails for a batch of dicts;
+    # build the compiled losses and metrics on one local batch instead, as `fit` would
+    with strategy.scope(): model._symbolic_build(data_batch=batch)
+    model._maybe_symbolic_build = lambda iterator=None, data_batch=None: None
+    if cluster_role(strategy)[0] > 1:
+        # tensorflow/tensorflow#72388: across workers Keras averages each step's figures along an axis that
+        # scalars lack; hand them over as vectors of one (the epoch's figures are read from the metrics themselves)
+        as_vectors = lambda step: lambda data: {k: keras.ops.reshape(v, (1,)) for k, v in step(data).items()}
+        model.train_step, model.test_step = as_vectors(model.train_step), as_vectors(model.test_step)
+
 # %% ../nbs/03_train.ipynb #d972f2d6
 def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a source: 'music21', 'maestro', 'piano-midi.de', a folder
           kind='lstm',             # 'seed', 'lstm' or 'transformer'
@@ -301,7 +379,8 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
           batch_size=64,           # global batch size
           learning_rate=1e-3,      # the start of the cosine schedule
           seed=0,                  # seeds the split, the pipelines and the weights
-          strategy=None,           # None or 'default', 'mirrored', or a `tf.distribute.Strategy`
+          strategy=None,           # None or 'default', 'mirrored', 'multiworker', or a `tf.distribute.Strategy`
+          mixed_precision=False,   # compute in float16 (Keras' mixed_float16), for GPUs
           seq_len=150,             # messages the model reads
           steps_per_epoch=None,    # training batches per epoch (default: one pass over the windows)
           validation_steps=None,   # validation batches per epoch (default: all validation windows)
@@ -322,24 +401,27 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
     composers = sorted({p.composer for part in ('train', 'validation', 'generation') for p in getattr(dataset.split, part)}) \
         if composer_conditioning else []
     strategy = get_strategy(strategy)
+    workers, worker, chief = cluster_role(strategy)
     config = run_config(arguments, dataset, tokenizer, composers, strategy, seq_len, all_positions)
-    out = Path(out_dir)
-    prepare_out_dir(out, config, resume)
-    keras.utils.set_random_seed(seed)
-    train_ds, val_ds = pipelines(dataset, tokenizer, seq_len, all_positions, batch_size, seed, composers or None,
-                                 steps_per_epoch, validation_steps, augment)
-    with strategy.scope():
-        model = build_model(kind, tokenizer=tokenizer, seq_len=seq_len, composers=composers or None, **sizes)
-        model = compile_model(model, learning_rate=learning_rate)
-        done = backup_epoch(out / 'backup', model)
-    (out / 'config.json').write_text(json.dumps(dict(config, resumed_after_epoch=done), indent=1, default=str))
-    previous = trim_log(out / 'log.csv', done)
-    if verbose:
-        print(f"{kind}: {model.count_params():,} parameters, {config['data_summary']['train_windows']:,} training windows, "
-              f"{strategy.num_replicas_in_sync} replica(s) ({type(strategy).__name__})"
-              + (f"; resuming after epoch {done}" if done else ''), flush=True)
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False, verbose=0,
-                        callbacks=training_callbacks(out, epochs, learning_rate, patience, previous, verbose) + list(callbacks))
-    summary = summarize(read_log(out / 'log.csv'), model, epochs)
-    (out / 'summary.json').write_text(json.dumps(summary, indent=1))
+    work = worker_dir(out_dir, chief, resume)     # the chief writes out_dir, other workers a temporary folder
+    try:
+        prepare_out_dir(work, config, resume)
+        keras.utils.set_random_seed(seed)
+        train_ds, val_ds = pipelines(dataset, tokenizer, seq_len, all_positions, batch_size, seed, composers or None,
+                                     steps_per_epoch, validation_steps, augment)
+        model, done = _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, work / 'backup')
+        check_same_everywhere(strategy, done, 'the epochs in the backup')
+        _keras_multiworker_fixes(model, next(iter(val_ds)))   # a validation batch: they are the same every time
+        (work / 'config.json').write_text(json.dumps(dict(config, resumed_after_epoch=done), indent=1, default=str))
+        previous = trim_log(work / 'log.csv', done)
+        if verbose:
+            print(f"{kind}: {model.count_params():,} parameters, {config['data_summary']['train_windows']:,} training windows, "
+                  f"{strategy.num_replicas_in_sync} replica(s) ({type(strategy).__name__}"
+                  + (f", worker {worker} of {workers}" if workers > 1 else '') + f") {device_line(strategy, mixed_precision)}"
+                  + (f"; resuming after epoch {done}" if done else ''), flush=True)
+        history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False, verbose=0,
+                            callbacks=training_callbacks(work, epochs, learning_rate, patience, previous, verbose) + list(callbacks))
+        (work / 'summary.json').write_text(json.dumps(summarize(read_log(work / 'log.csv'), model, epochs), indent=1))
+    finally:
+        if not chief: shutil.rmtree(work, ignore_errors=True)
     return model, history
