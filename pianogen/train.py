@@ -19,7 +19,7 @@ __all__ = ['KINDS', 'SHARD_BY_BATCH', 'STRATEGIES', 'HEADS', 'RUN_FILES', 'MUST_
            'synth_pieces', 'as_dataset', 'model_tokenizer', 'check_fits', 'composer_ids', 'pipelines', 'get_strategy',
            'cluster_role', 'device_line', 'ResumableEarlyStopping', 'cosine_schedule', 'epoch_line', 'EpochLine',
            'read_log', 'trim_log', 'training_callbacks', 'backup_epoch', 'prepare_out_dir', 'worker_dir',
-           'check_same_everywhere', 'run_config', 'summarize', 'train']
+           'check_same_everywhere', 'backup_metadata_epoch', 'run_config', 'summarize', 'train']
 
 # %% ../nbs/03_train.ipynb #0ee781e6
 def synth_notes(composer_index=0,  # picks the key and the rhythm
@@ -304,6 +304,13 @@ def check_same_everywhere(strategy, value, what):
         raise ValueError(f"the workers disagree on {what} (this one: {value}, the mean: {mean:g}): every machine must see "
                          "the same run folder, at the same path on a shared file system")
 
+def backup_metadata_epoch(backup_dir):
+    "The epoch a backup says it ends, read without loading it (0: no backup, -1: unreadable)"
+    meta = Path(backup_dir) / 'training_metadata.json'
+    if not meta.exists(): return -1 if Path(backup_dir).exists() else 0
+    try: return int(json.loads(meta.read_text())['epoch'])
+    except (ValueError, KeyError, TypeError): return -1
+
 # %% ../nbs/03_train.ipynb #7b4611bb
 def _describe(data):
     return data if isinstance(data, (str, int, float, type(None))) else str(data) if isinstance(data, os.PathLike) \
@@ -354,6 +361,7 @@ def _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, 
         with strategy.scope():
             model = build_model(kind, tokenizer=tokenizer, seq_len=seq_len, composers=composers or None, **sizes)
             model = compile_model(model, learning_rate=learning_rate)   # a LossScaleOptimizer under mixed_float16
+            model.optimizer.build(model.trainable_variables)   # now on every worker, whether or not it finds a backup
             return model, backup_epoch(backup_dir, model)
     finally: keras.config.set_dtype_policy(policy)
 
@@ -409,8 +417,8 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
         keras.utils.set_random_seed(seed)
         train_ds, val_ds = pipelines(dataset, tokenizer, seq_len, all_positions, batch_size, seed, composers or None,
                                      steps_per_epoch, validation_steps, augment)
+        check_same_everywhere(strategy, backup_metadata_epoch(work / 'backup'), 'the epochs in the backup')   # before any collective
         model, done = _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, work / 'backup')
-        check_same_everywhere(strategy, done, 'the epochs in the backup')
         _keras_multiworker_fixes(model, next(iter(val_ds)))   # a validation batch: they are the same every time
         (work / 'config.json').write_text(json.dumps(dict(config, resumed_after_epoch=done), indent=1, default=str))
         previous = trim_log(work / 'log.csv', done)

@@ -31,15 +31,17 @@ def train_cmd(tmp, out, *extra):
                        '--seq-len', '32', '--seed', '0', *extra]
 
 def start_cluster(cmd, env, log_dir, name):
-    "The same command in two processes, worker 0 and worker 1 of one cluster"
-    ports = free_ports(2)
-    return [subprocess.Popen(cmd, stdout=open(log_dir / f'{name}{i}.out', 'w'), stderr=subprocess.STDOUT,
-                             env=dict(env, TF_CONFIG=tf_config(ports, i))) for i in range(2)]
+    "Two processes, worker 0 and worker 1 of one cluster: the same command, or one command each"
+    cmds = cmd if isinstance(cmd[0], list) else [cmd, cmd]
+    ports = free_ports(len(cmds))
+    return [subprocess.Popen(c, stdout=open(log_dir / f'{name}{i}.out', 'w'), stderr=subprocess.STDOUT,
+                             env=dict(env, TF_CONFIG=tf_config(ports, i))) for i, c in enumerate(cmds)]
 
-def finish(procs, log_dir, name, timeout=150):
+def finish(procs, log_dir, name, timeout=150, returncode=0):
+    "The outputs of the processes, once they all ended with `returncode`"
     for p in procs: p.wait(timeout=timeout)
     outs = [(log_dir / f'{name}{i}.out').read_text() for i in range(len(procs))]
-    for p, out in zip(procs, outs): assert p.returncode == 0, out
+    for p, out in zip(procs, outs): assert p.returncode == returncode, out
     return outs
 
 def log_rows(run):
@@ -89,7 +91,7 @@ def test_two_workers_train_as_one(cluster_env):
     back = clean_midi(piece.midi(), name='generated.mid', sustain=False, clip_gaps=False).report
     assert (back.orphan_note_offs, back.unreleased) == (0, 0)
 
-def test_killed_cluster_resumes(cluster_env):
+def test_killed_worker_stops_the_cluster_which_resumes(cluster_env):
     tmp, env = cluster_env
     run = tmp / 'run'
     cmd = train_cmd(tmp, run, '--strategy', 'multiworker')
@@ -101,14 +103,22 @@ def test_killed_cluster_resumes(cluster_env):
             assert all(p.poll() is None for p in procs), (tmp / 'first0.out').read_text() + (tmp / 'first1.out').read_text()
             assert time.time() < deadline, 'no backup after 120 s'
             time.sleep(0.05)
-        procs[1].send_signal(signal.SIGKILL)         # a worker dies; the scheduler restarts the cluster
+        procs[1].send_signal(signal.SIGKILL)                  # worker 1 dies ...
+        procs[0].wait(timeout=60)                             # ... and the chief stops: its peer sends no heartbeat
     finally:
         for p in procs: p.kill(); p.wait()
+    assert procs[0].returncode != 0 and 'unhealthy' in (tmp / 'first0.out').read_text()
     done = json.loads(meta.read_text())['epoch']
     assert done == 1 and not (run / 'summary.json').exists()
-    left = set((tmp / 'tmp').iterdir())              # a killed worker cannot remove its temporary folder
+    left = set((tmp / 'tmp').iterdir())                       # a killed worker cannot remove its temporary folder
 
-    outs = finish(start_cluster(cmd, env, tmp, 'second'), tmp, 'second')
+    # a worker that does not see the run folder is refused, and so is the whole cluster
+    elsewhere = train_cmd(tmp, tmp / 'elsewhere', '--strategy', 'multiworker')
+    for out in finish(start_cluster([cmd, elsewhere], env, tmp, 'wrong'), tmp, 'wrong', returncode=2):
+        assert 'the workers disagree on the epochs in the backup (this one: ' in out and 'shared file system' in out
+    assert json.loads(meta.read_text())['epoch'] == done
+
+    outs = finish(start_cluster(cmd, env, tmp, 'second'), tmp, 'second')   # the cluster started again
     for out in outs:
         assert f'resuming after epoch {done}' in out
         assert [l.split()[1] for l in out.splitlines() if l.startswith('epoch')] == [f'{e}/{EPOCHS}' for e in range(done + 1, EPOCHS + 1)]
