@@ -19,6 +19,7 @@ def main():
     ap.add_argument('--batch-size', type=int, default=64)
     ap.add_argument('--seq-len', type=int, default=150)
     ap.add_argument('--lstm-units', type=int, default=256, help='LSTM units of both models')
+    ap.add_argument('--mixed-precision', action='store_true', help="Keras' mixed_float16, as `pianogen train --mixed-precision` (for GPUs)")
     args = ap.parse_args()
     os.environ.setdefault('PIANOGEN_CACHE', tempfile.mkdtemp())
     os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
@@ -37,7 +38,9 @@ def main():
         source = f"{len(pieces)} synthetic pieces (no real data found)"
     data = dataset_from_pieces(pieces)
     print(f"{source}; {os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, devices: "
-          f"{', '.join(d.device_type for d in tf.config.list_physical_devices())}")
+          f"{', '.join(d.device_type for d in tf.config.list_physical_devices())}"
+          + ('; mixed_float16' if args.mixed_precision else ''))
+    if args.mixed_precision: keras.config.set_dtype_policy('mixed_float16')
 
     rows = []
     for kind in ('seed', 'lstm'):
