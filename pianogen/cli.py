@@ -58,10 +58,10 @@ def train_command(args):
     out = Path(args.out or f'runs/{args.model}')
     try:
         model, _ = train(args.data, args.model, out, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-              seed=args.seed, strategy=args.strategy, mixed_precision=args.mixed_precision, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
-              validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume,
-              augment=Augment(args.transpose, args.stretch),
-              **SIZES[args.size][args.model])
+                         seed=args.seed, strategy=args.strategy, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
+                         validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume,
+                         augment=Augment(args.transpose, args.stretch), mixed_precision=args.mixed_precision,
+                         **SIZES[args.size][args.model])
     except (ValueError, FileNotFoundError) as e:
         print(f"pianogen train: {e}", file=sys.stderr); return 2
     if not model.distribute_strategy.extended.should_checkpoint:   # a worker of a cluster: the chief writes the run folder

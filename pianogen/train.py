@@ -365,10 +365,11 @@ def _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, 
             return model, backup_epoch(backup_dir, model)
     finally: keras.config.set_dtype_policy(policy)
 
-def _keras_multiworker_fixes(model, batch):
+def _keras_multiworker_fixes(model, validation):
     "Let Keras 3's `fit` run `model` on several replicas: two known bugs, worked around on this model only"
     strategy = model.distribute_strategy
     if strategy.num_replicas_in_sync == 1: return
+    batch = next(iter(validation))   # a validation batch: they are the same every time, unlike training ones
     # keras-team/keras#20329: `fit` first averages a batch across replicas, which fails for a batch of dicts;
     # build the compiled losses and metrics on one local batch instead, as `fit` would
     with strategy.scope(): model._symbolic_build(data_batch=batch)
@@ -419,7 +420,7 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
                                      steps_per_epoch, validation_steps, augment)
         check_same_everywhere(strategy, backup_metadata_epoch(work / 'backup'), 'the epochs in the backup')   # before any collective
         model, done = _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, work / 'backup')
-        _keras_multiworker_fixes(model, next(iter(val_ds)))   # a validation batch: they are the same every time
+        _keras_multiworker_fixes(model, val_ds)
         (work / 'config.json').write_text(json.dumps(dict(config, resumed_after_epoch=done), indent=1, default=str))
         previous = trim_log(work / 'log.csv', done)
         if verbose:
