@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_evaluate.ipynb #7e69161d
 from __future__ import annotations
-import math, os
+import math, os, time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from json import dumps
@@ -15,14 +15,16 @@ import numpy as np
 from .data import Piece, TPQ, NOTE_DTYPE, messages_to_notes, count_unreleased, clean_files
 
 # %% auto #0
-__all__ = ['HURON_WEIGHTS', 'PITCH_NAMES', 'MAJOR_SCALE', 'STEPS_PER_BEAT', 'METRICS', 'ROA_METRICS', 'note_table', 'as_notes',
-           'crop', 'Sweep', 'sweep', 'interval_class_pairs', 'huron_consonance', 'dissonant_fraction',
-           'chord_is_consonant', 'warm_chord_cache', 'consonant_chord_share', 'key_profiles', 'key_correlations',
-           'key_correlation', 'best_key', 'scale_consistency', 'entropy', 'pitch_class_entropy', 'bar_steps',
-           'groove_consistency', 'on_grid', 'ioi_entropy', 'top_line', 'line_tokens', 'ngram_codes',
-           'repeated_ngram_fraction', 'bar_similarity', 'notes_sounding', 'NgramIndex', 'piece_metrics', 'MetricTable',
-           'metrics_table', 'overlap', 'ROA', 'roa', 'random_pitch_control', 'Evaluation', 'evaluate',
-           'plot_piano_roll', 'plot_metric_distributions', 'midi_paths', 'evaluate_paths']
+__all__ = ['HURON_WEIGHTS', 'PITCH_NAMES', 'MAJOR_SCALE', 'STEPS_PER_BEAT', 'METRICS', 'ROA_METRICS', 'WINDOW_BEATS', 'FEATURES',
+           'DEGREES', 'ROLL_PITCHES', 'ROLL_STEPS_PER_BEAT', 'CLASSIFIERS', 'note_table', 'as_notes', 'crop', 'Sweep',
+           'sweep', 'interval_class_pairs', 'huron_consonance', 'dissonant_fraction', 'chord_is_consonant',
+           'warm_chord_cache', 'consonant_chord_share', 'key_profiles', 'key_correlations', 'key_correlation',
+           'best_key', 'scale_consistency', 'entropy', 'pitch_class_entropy', 'bar_steps', 'groove_consistency',
+           'on_grid', 'ioi_entropy', 'top_line', 'line_tokens', 'ngram_codes', 'repeated_ngram_fraction',
+           'bar_similarity', 'notes_sounding', 'NgramIndex', 'piece_metrics', 'MetricTable', 'metrics_table', 'overlap',
+           'ROA', 'roa', 'random_pitch_control', 'windows', 'window_features', 'piece_windows', 'piano_roll',
+           'separating_features', 'Discriminability', 'discriminability', 'Evaluation', 'evaluate', 'plot_piano_roll',
+           'plot_metric_distributions', 'midi_paths', 'evaluate_paths']
 
 # %% ../nbs/05_evaluate.ipynb #7dfa03c0
 def note_table(rows):   # (start_beat, duration_beats, pitch[, velocity]) tuples
@@ -465,20 +467,270 @@ def random_pitch_control(notes,    # a `Piece`, note table or messages
         notes['pitch'] = rng.integers(notes['pitch'].min(), notes['pitch'].max() + 1, len(notes))
     return notes[np.lexsort((notes['pitch'], notes['start']))]
 
+# %% ../nbs/05_evaluate.ipynb #70385d91
+WINDOW_BEATS = 8   # a window: two bars of 4/4, long enough for a figure and its answer
+
+def windows(notes,                    # a `Piece`, note table or messages
+            beats=200,                # crop to the first this many beats, as the other metrics do
+            window_beats=WINDOW_BEATS):
+    "The piece cut into windows of `window_beats` beats: note tables from 0, notes ended at the window's end at the latest"
+    notes = crop(as_notes(notes)[0], beats)
+    size, out = window_beats * TPQ, []
+    index = notes['start'] // size
+    for w in np.unique(index):
+        win = notes[index == w].copy()
+        win['start'] -= w * size; win['end'] = np.minimum(win['end'] - w * size, size)
+        out.append(win)
+    return out
+
+# %% ../nbs/05_evaluate.ipynb #aa39cd4d
+FEATURES = {}   # name -> (group, what it measures, in a musician's words)
+def _feature(group, **names): FEATURES.update({k: (group, v) for k, v in names.items()})
+DEGREES = ['1', 'b2', '2', 'b3', '3', '4', '#4', '5', 'b6', '6', 'b7', '7']
+_feature('pitch', **{f'degree_{d}': f"share of notes on scale degree {d} of the piece's key" for d in DEGREES},
+         pitch_mean='average pitch (MIDI number)', pitch_range='range from the lowest to the highest note (semitones)',
+         pitch_class_entropy='variety of pitch classes (entropy, bits)')
+_feature('interval', **{f'top_{k}': f'share of {v} in the top line (melody)' for k, v in
+                        [('repeat', 'repeated notes'), ('step', 'steps (1-2 semitones)'), ('third', 'thirds'),
+                         ('leap', 'leaps of a fourth to a sixth'), ('wide', 'leaps wider than a sixth')]},
+         **{f'bass_{k}': f'share of {v} in the bass line' for k, v in
+            [('repeat', 'repeated notes'), ('step', 'steps'), ('leap', 'leaps of a third or more')]},
+         top_interval="size of the melody's intervals (mean, semitones)")
+_feature('metre', onset_beat='share of onsets on the beat', onset_eighth='share of onsets on the off-beat eighth',
+         onset_sixteenth='share of onsets on the second or fourth sixteenth of the beat', onset_triplet='share of onsets on triplet eighths',
+         onset_off_grid='share of onsets off the sixteenth and triplet grid', onset_downbeat='share of onsets on the downbeat of a bar',
+         onsets_per_beat='onsets per beat (rhythmic density)', ioi_entropy='variety of time gaps between onsets (entropy, bits)',
+         ioi_sixteenth='share of gaps of a sixteenth', ioi_eighth='share of gaps of an eighth', ioi_long='share of gaps of a quarter or longer')
+_feature('duration', duration_median='typical note length (beats, median)', duration_spread='variety of note lengths (sd of log2 length)',
+         duration_short='share of notes shorter than an eighth', duration_long='share of notes of two beats or longer',
+         duration_held='share of notes still sounding at the end of the two bars')
+_feature('texture', chord_size='notes struck together (per onset)', sounding_mean='notes sounding at once (mean)',
+         sounding_max='notes sounding at once (most)', silence='share of time with nothing sounding')
+_feature('harmony', **{f'ic_{k}': f'share of sounding note pairs a {v} apart' for k, v in
+                       [(1, 'semitone or major seventh'), (2, 'tone or minor seventh'), (3, 'minor third or major sixth'),
+                        (4, 'major third or minor sixth'), (5, 'fourth or fifth'), (6, 'tritone')]})
+_feature('dynamics', velocity_mean='loudness (mean velocity)', velocity_spread='loudness variation (sd of velocity)',
+         velocity_levels='different loudness levels used', velocity_range='loudness range (loudest − softest velocity)')
+
+# %% ../nbs/05_evaluate.ipynb #b606b687
+def _shares(values, bins):   # values, (low, high) bins, high excluded
+    values = np.asarray(values)
+    return [float(((values >= lo) & (values < hi)).mean()) if len(values) else 0.0 for lo, hi in bins]
+
+def window_features(win,          # a window's note table (see `windows`)
+                    tonic=0,      # pitch class of the piece's key, for the scale degrees
+                    window_beats=WINDOW_BEATS):
+    "The `FEATURES` of one window, in that order"
+    pitch, length = win['pitch'].astype(np.int64), (win['end'] - win['start']) / TPQ
+    f = dict(zip((f'degree_{d}' for d in DEGREES), np.bincount((pitch - tonic) % 12, minlength=12) / len(win)))
+    f.update(pitch_mean=pitch.mean(), pitch_range=np.ptp(pitch), pitch_class_entropy=pitch_class_entropy(win))
+    onsets, top = top_line(win)
+    bass = pitch[np.unique(win['start'], return_index=True)[1]]    # rows sorted by (start, pitch): the lowest first
+    steps, bass_steps = np.abs(np.diff(top)), np.abs(np.diff(bass))
+    f.update(zip(['top_repeat', 'top_step', 'top_third', 'top_leap', 'top_wide'], _shares(steps, [(0, 1), (1, 3), (3, 5), (5, 10), (10, 128)])))
+    f.update(zip(['bass_repeat', 'bass_step', 'bass_leap'], _shares(bass_steps, [(0, 1), (1, 3), (3, 128)])))
+    f['top_interval'] = steps.mean() if len(steps) else 0.0
+    phase = onsets % TPQ
+    grid16, grid3 = phase % (TPQ // 4) == 0, phase % (TPQ // 3) == 0
+    f.update(onset_beat=(phase == 0).mean(), onset_eighth=(phase == TPQ // 2).mean(),
+             onset_sixteenth=((phase == TPQ // 4) | (phase == 3 * TPQ // 4)).mean(), onset_triplet=(grid3 & ~grid16).mean(),
+             onset_off_grid=(~grid16 & ~grid3).mean(), onset_downbeat=(onsets % (4 * TPQ) == 0).mean(),
+             onsets_per_beat=len(onsets) / window_beats)
+    gaps = np.diff(onsets) / TPQ
+    f['ioi_entropy'] = entropy(np.unique(np.rint(gaps * STEPS_PER_BEAT), return_counts=True)[1]) if len(gaps) else 0.0
+    f.update(zip(['ioi_sixteenth', 'ioi_eighth', 'ioi_long'], _shares(gaps, [(0.2, 0.3), (0.45, 0.55), (0.95, np.inf)])))
+    f.update(duration_median=np.median(length), duration_spread=np.log2(np.maximum(length, 1 / 32)).std(),
+             duration_short=(length < 0.5).mean(), duration_long=(length >= 2).mean(),
+             duration_held=(win['end'] >= window_beats * TPQ).mean())
+    sw = sweep(win); count = sw.count
+    f.update(chord_size=len(win) / len(onsets), sounding_mean=np.average(count, weights=sw.duration) if sw.duration.sum() else 0.0,
+             sounding_max=count.max() if len(count) else 1, silence=1 - sw.duration[count > 0].sum() / (window_beats * TPQ))
+    pairs = (interval_class_pairs(sw) * sw.duration[:, None]).sum(0)
+    f.update(zip((f'ic_{k}' for k in range(1, 7)), pairs / pairs.sum() if pairs.sum() else np.zeros(6)))
+    velocity = win['velocity'].astype(np.float64)
+    f.update(velocity_mean=velocity.mean(), velocity_spread=velocity.std(), velocity_levels=len(np.unique(velocity)),
+             velocity_range=np.ptp(velocity))
+    return np.array([f[k] for k in FEATURES], np.float64)
+
+def piece_windows(notes,                      # a `Piece`, note table or messages
+                  beats=200, window_beats=WINDOW_BEATS):
+    "The windows of a piece and their features, shape (windows, len(FEATURES)); degrees from the key of the whole crop"
+    wins = windows(notes, beats, window_beats)
+    if not wins: return wins, np.zeros((0, len(FEATURES)))
+    r = key_correlations(np.concatenate(wins))
+    tonic = 0 if np.isnan(r).all() else int(np.nanargmax(r)) % 12
+    return wins, np.stack([window_features(w, tonic, window_beats) for w in wins])
+
+# %% ../nbs/05_evaluate.ipynb #9f4b905b
+ROLL_PITCHES = (21, 109)   # the piano's 88 keys, MIDI 21..108
+ROLL_STEPS_PER_BEAT = 4    # sixteenths
+
+def piano_roll(win,                        # a window's note table
+               window_beats=WINDOW_BEATS, steps_per_beat=ROLL_STEPS_PER_BEAT):
+    "A window as an image, shape (88 keys, steps, 2): channel 0 the onsets (velocity / 127), channel 1 the notes sounding"
+    lo, hi = ROLL_PITCHES; steps = window_beats * steps_per_beat
+    roll = np.zeros((hi - lo, steps, 2), np.float32)
+    key = np.clip(win['pitch'].astype(np.int64), lo, hi - 1) - lo
+    on = np.minimum(win['start'] * steps_per_beat // TPQ, steps - 1).astype(np.int64)
+    off = np.maximum(on + 1, np.ceil(win['end'] * steps_per_beat / TPQ).astype(np.int64))
+    roll[key, on, 0] = win['velocity'] / 127
+    for k, a, b in zip(key, on, off): roll[k, a:b, 1] = 1
+    return roll
+
+# %% ../nbs/05_evaluate.ipynb #22d14e0c
+def _fit_features(x_train, y_train, w_train, x_test, seed):
+    "Gradient boosting on the window features: P(generated) of the test windows"
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    model = HistGradientBoostingClassifier(max_iter=100, max_leaf_nodes=15, l2_regularization=1.0, early_stopping=False, random_state=seed)
+    return model.fit(x_train, y_train, sample_weight=w_train).predict_proba(x_test)[:, 1]
+
+def _fit_roll(x_train, y_train, w_train, x_test, seed, epochs=8):
+    "A small convolutional net on the piano rolls (TensorFlow imported here only): P(generated) of the test windows"
+    import keras
+    keras.utils.set_random_seed(seed)
+    L = keras.layers
+    model = keras.Sequential([keras.Input(x_train.shape[1:]),
+        L.Conv2D(16, (12, 3), padding='same', activation='relu'), L.MaxPooling2D(2),
+        L.Conv2D(32, (6, 3), padding='same', activation='relu'), L.MaxPooling2D(2),
+        L.Conv2D(32, (3, 3), padding='same', activation='relu'), L.GlobalAveragePooling2D(),
+        L.Dropout(0.3), L.Dense(1, activation='sigmoid')])
+    model.compile(keras.optimizers.Adam(1e-3), 'binary_crossentropy')
+    model.fit(x_train, y_train, sample_weight=w_train * len(w_train) / w_train.sum(), batch_size=64, epochs=epochs, verbose=0)
+    return model.predict(x_test, batch_size=256, verbose=0)[:, 0]
+
+CLASSIFIERS = {'features': _fit_features, 'roll': _fit_roll}   # what `discriminability` can train
+
+# %% ../nbs/05_evaluate.ipynb #1e5de168
+def _balanced_weights(y, groups):
+    "Each class weighs the same and, within a class, each piece the same"
+    w = np.zeros(len(y))
+    for c in (0, 1):
+        pieces, inverse, counts = np.unique(groups[y == c], return_inverse=True, return_counts=True)
+        w[y == c] = 1 / (len(pieces) * counts[inverse])
+    return w
+
+def _auc(y, score, w):
+    from sklearn.metrics import roc_auc_score
+    return float(roc_auc_score(y, score, sample_weight=w))
+
+def _bootstrap(y, score, groups, w, rounds=200, seed=0):
+    "95% interval of the AUC over pieces drawn with replacement within each side"
+    rng = np.random.default_rng(seed)
+    sides = [np.unique(groups[y == c]) for c in (0, 1)]
+    aucs = []
+    for _ in range(rounds):
+        times = np.zeros(groups.max() + 1)
+        for s in sides: np.add.at(times, rng.choice(s, len(s)), 1)
+        aucs.append(_auc(y, score, w * times[groups]))
+    return tuple(float(q) for q in np.percentile(aucs, [2.5, 97.5]))
+
+# %% ../nbs/05_evaluate.ipynb #e0f82a98
+def separating_features(x,    # window features, shape (windows, len(FEATURES))
+                        y,    # 1 for a generated window, 0 for a real one
+                        w):   # weights (see `_balanced_weights`)
+    "Each feature's AUC on its own, the most separating first, described in words"
+    out = []
+    for j, (name, (group, words)) in enumerate(FEATURES.items()):
+        auc = _auc(y, x[:, j], w) if np.ptp(x[:, j]) > 0 else 0.5
+        gen, real = (float(np.average(x[y == c, j], weights=w[y == c])) for c in (1, 0))
+        text = f"{words}: {'higher' if gen > real else 'lower'} in generated music ({gen:.3g} against {real:.3g})"
+        out.append(dict(feature=name, group=group, auc=auc, generated=gen, real=real, text=text))
+    return sorted(out, key=lambda s: -abs(s['auc'] - 0.5))
+
+# %% ../nbs/05_evaluate.ipynb #4d9ca66d
+@dataclass
+class Discriminability:
+    "How well a classifier tells generated windows from real ones: ROC AUC, its interval, per-piece scores, what separates them"
+    classifier: str       # 'features' or 'roll'
+    auc: float            # out-of-fold ROC AUC over windows (0.5: cannot tell, 1: always tells)
+    interval: tuple       # 95% bootstrap interval of the AUC over pieces
+    pieces: list          # per piece: dict(id, side, score = mean P(generated) of its windows, windows)
+    separating: list      # features, most separating first: dict(feature, group, auc, generated, real, text)
+    windows: dict         # side -> window count
+    seconds: float = 0.0  # time taken
+
+    def __repr__(self):
+        lo, hi = self.interval
+        return f"Discriminability({self.classifier}: AUC {self.auc:.3f} [{lo:.3f}, {hi:.3f}], {self.windows['generated']} vs {self.windows['real']} windows)"
+
+    def convincing(self, side='generated'):
+        "The pieces of `side`, the most convincing first (the lowest score: the most like real music)"
+        return sorted((p for p in self.pieces if p['side'] == side), key=lambda p: p['score'])
+
+    def as_dict(self):
+        return dict(classifier=self.classifier, auc=self.auc, interval=list(self.interval), windows=self.windows,
+                    seconds=self.seconds, pieces=self.pieces, separating=self.separating)
+
+    def markdown(self, top=8):
+        "The AUC, and the `top` separating features"
+        lo, hi = self.interval
+        lines = [f"**{self.classifier}: AUC {self.auc:.3f}** (95% interval {lo:.3f}–{hi:.3f}; {self.windows['generated']} generated "
+                 f"and {self.windows['real']} real windows)", "", "| what separates | group | AUC alone |", "|---|---|---|"]
+        return "\n".join(lines + [f"| {s['text']} | {s['group']} | {s['auc']:.3f} |" for s in self.separating[:top]])
+    def _repr_markdown_(self): return self.markdown()
+
+# %% ../nbs/05_evaluate.ipynb #1e5562e9
+def _ids(pieces, prefix):
+    return [p.piece_id if isinstance(p, Piece) and p.piece_id else f'{prefix}{i}' for i, p in enumerate(pieces)]
+
+def discriminability(generated,               # generated pieces: `Piece`s, note tables or messages
+                     real,                    # real pieces, the same
+                     classifier='features',   # 'features' (gradient boosting) or 'roll' (a small conv net; imports TensorFlow)
+                     beats=200,               # crop every piece to this many beats first
+                     window_beats=WINDOW_BEATS,
+                     folds=5,                 # cross-validation folds, grouped by piece (fewer when there are fewer pieces)
+                     seed=0,
+                     generated_ids=None,      # names of the pieces (default: their piece ids, or g0, g1, ...)
+                     real_ids=None):          # (default: piece ids, or r0, r1, ...)
+    "A classifier two-sample test: how well a classifier tells `generated` windows from `real` ones, a `Discriminability`"
+    from sklearn.model_selection import StratifiedGroupKFold
+    if classifier not in CLASSIFIERS: raise ValueError(f"classifier must be one of {list(CLASSIFIERS)}, not {classifier!r}")
+    start = time.perf_counter()
+    pieces = list(generated) + list(real); n_gen = len(pieces) - len(real)
+    ids = list(generated_ids or _ids(pieces[:n_gen], 'g')) + list(real_ids or _ids(pieces[n_gen:], 'r'))
+    described = [piece_windows(p, beats, window_beats) for p in pieces]
+    groups = np.concatenate([np.full(len(f), i) for i, (_, f) in enumerate(described)]).astype(np.int64)
+    x, y = np.concatenate([f for _, f in described]), (groups < n_gen).astype(np.int64)
+    per_side = [len(np.unique(groups[y == c])) for c in (1, 0)]
+    if min(per_side) < 2: raise ValueError(f"discriminability needs 2 or more pieces with notes on each side, got {per_side[0]} generated and {per_side[1]} real")
+    w = _balanced_weights(y, groups)
+    inputs = x if classifier == 'features' else np.stack([piano_roll(v, window_beats) for wins, _ in described for v in wins])
+    score = np.zeros(len(y))
+    for train, test in StratifiedGroupKFold(min(folds, *per_side), shuffle=True, random_state=seed).split(x, y, groups):
+        score[test] = CLASSIFIERS[classifier](inputs[train], y[train], w[train], inputs[test], seed)
+    scored = [dict(id=ids[i], side='generated' if i < n_gen else 'real', score=float(score[groups == i].mean()),
+                   windows=int((groups == i).sum())) for i in np.unique(groups)]
+    return Discriminability(classifier, _auc(y, score, w), _bootstrap(y, score, groups, w, seed=seed), scored,
+                            separating_features(x, y, w), dict(generated=int(y.sum()), real=int((1 - y).sum())),
+                            time.perf_counter() - start)
+
 # %% ../nbs/05_evaluate.ipynb #aa9d769d
 @dataclass
 class Evaluation:
-    "Metrics of generated, real and control sets side by side, with rOA against real"
+    "Metrics of generated, real and control sets side by side, with rOA and discriminability against real"
     tables: dict                                   # set name -> `MetricTable`; 'real' is the reference
     roa: dict                                      # set name -> `ROA` against 'real'
     skipped: list = field(default_factory=list)    # (file, reason) of inputs that could not be read
+    discriminability: dict = field(default_factory=dict)   # set name -> {classifier: `Discriminability`} against 'real'
+
+    def headline(self):
+        "One row per compared set: discriminability AUC per classifier (with its interval), then rOA"
+        classifiers = list(dict.fromkeys(c for d in self.discriminability.values() for c in d))
+        head = ["set"] + [f"AUC ({c})" for c in classifiers] + ["rOA"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for s in self.roa:
+            d = self.discriminability.get(s, {})
+            cells = [f"{d[c].auc:.3f} [{d[c].interval[0]:.2f}, {d[c].interval[1]:.2f}]" if c in d else '' for c in classifiers]
+            lines.append(f"| {s} | " + " | ".join(cells + [_num(self.roa[s].score)]) + " |")
+        return "\n".join(lines)
 
     def markdown(self):
-        "The table: metric rows; mean ± sd per set, then each set's overlap ratio with real"
+        "The table: metric rows; mean ± sd per set, then each set's overlap ratio with real (after the headline, with discriminability)"
         sets, others = list(self.tables), list(self.roa)
         metrics = [m for m in METRICS if any(m in t for t in self.tables.values())]
         head = (["metric"] + [f"{s} (n={len(self.tables[s])})" for s in sets] + [f"overlap: {s}" for s in others])
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines = [self.headline(), ""] if self.discriminability else []
+        lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         summaries = {s: t.summary() for s, t in self.tables.items()}
         for m in metrics:
             cells = [_fmt(*summaries[s].get(m, (math.nan, math.nan))) for s in sets]
@@ -495,12 +747,13 @@ class Evaluation:
         return f"Evaluation({sets}; rOA " + ", ".join(f"{s} {_num(r.score)}" for s, r in self.roa.items()) + ")"
 
     def as_dict(self):
-        "A JSON-friendly record: per set, n and mean/sd per metric; per compared set, rOA and overlaps"
+        "A JSON-friendly record: per set, n and mean/sd per metric; per compared set, rOA and overlaps, and discriminability"
         clean = lambda x: None if x is None or (isinstance(x, float) and math.isnan(x)) else x
         return dict(sets={s: dict(n=len(t), metrics={m: dict(mean=clean(a), sd=clean(b)) for m, (a, b) in t.summary().items()})
                           for s, t in self.tables.items()},
                     roa={s: dict(score=clean(r.score), overlaps={m: {k: clean(v) for k, v in o.items()} for m, o in r.overlaps.items()})
                          for s, r in self.roa.items()},
+                    discriminability={s: {c: x.as_dict() for c, x in d.items()} for s, d in self.discriminability.items()},
                     skipped=[list(s) for s in self.skipped])
 
 # %% ../nbs/05_evaluate.ipynb #89a055ff
@@ -509,15 +762,20 @@ def evaluate(generated,              # generated pieces (`Piece`s, note tables, 
              controls=None,          # {name: pieces or `MetricTable`}: more sets to show, e.g. the seed model's output
              random_control=True,    # add the random-pitch control of the real pieces
              index=None,             # an `NgramIndex` of the training set: adds the copied 8-gram rate
+             discriminate=(),        # classifiers for `discriminability` of each set of pieces against real: 'features', 'roll'
              beats=200, time_signature=(4, 4), workers=None, progress=False, seed=0):
     "Evaluate generated music against held-out real music: an `Evaluation`"
     kw = dict(beats=beats, time_signature=time_signature, index=index, workers=workers, progress=progress)
     as_table = lambda x, name: x if isinstance(x, MetricTable) else metrics_table(x, desc=name, **kw)
-    tables = {'generated': as_table(generated, 'generated'), 'real': as_table(real, 'real')}
+    pieces = {'generated': generated, 'real': real}
     if random_control and not isinstance(real, MetricTable):
-        tables['random pitch'] = metrics_table([random_pitch_control(p, seed + i) for i, p in enumerate(real)], desc='random pitch', **kw)
-    for name, x in (controls or {}).items(): tables[name] = as_table(x, name)
-    return Evaluation(tables, {s: roa(t, tables['real'], seed=seed) for s, t in tables.items() if s != 'real'})
+        pieces['random pitch'] = [random_pitch_control(p, seed + i) for i, p in enumerate(real)]
+    pieces.update(controls or {})
+    tables = {name: as_table(x, name) for name, x in pieces.items()}
+    found = {} if isinstance(real, MetricTable) else {
+        name: {c: discriminability(x, real, c, beats=beats, seed=seed) for c in discriminate}
+        for name, x in pieces.items() if name != 'real' and discriminate and not isinstance(x, MetricTable)}
+    return Evaluation(tables, {s: roa(t, tables['real'], seed=seed) for s, t in tables.items() if s != 'real'}, discriminability=found)
 
 # %% ../nbs/05_evaluate.ipynb #2a74e3ad
 def plot_piano_roll(notes,         # a `Piece`, note table or messages
@@ -571,6 +829,7 @@ def evaluate_paths(paths,            # generated MIDI: files and/or folders
                    against,          # held-out real MIDI: a folder (or files)
                    json=False,       # print JSON instead of the markdown table
                    train=None,       # training MIDI (files/folder): adds the copied 8-gram rate
+                   discriminate=('features',),   # classifiers for `discriminability` (add 'roll' for the piano-roll net; () for none)
                    beats=200, workers=None, progress=True,
                    **clean_kwargs):  # passed to `clean_files` for every side (e.g. sustain=False)
     "Clean and evaluate MIDI files against real ones; print the table (or JSON) and return the `Evaluation`"
@@ -581,7 +840,8 @@ def evaluate_paths(paths,            # generated MIDI: files and/or folders
         if not files: raise FileNotFoundError(f"no MIDI files for {name}: {p}")
         sides[name] = clean_files(files, workers=workers, progress=progress, **clean_kwargs)
     index = NgramIndex(sides['train'][0]) if 'train' in sides else None
-    result = evaluate(sides['generated'][0], sides['real'][0], index=index, beats=beats, workers=workers, progress=progress)
+    result = evaluate(sides['generated'][0], sides['real'][0], index=index, discriminate=discriminate, beats=beats,
+                      workers=workers, progress=progress)
     result.skipped = [f for pieces, failed in sides.values() for f in failed]
     print(dumps(result.as_dict(), indent=1) if json else result.markdown())
     return result
