@@ -566,14 +566,15 @@ ROLL_PITCHES = (21, 109)   # the piano's 88 keys, MIDI 21..108
 ROLL_STEPS_PER_BEAT = 4    # sixteenths
 
 def piano_roll(win,                        # a window's note table
-               window_beats=WINDOW_BEATS, steps_per_beat=ROLL_STEPS_PER_BEAT):
+               window_beats=WINDOW_BEATS, steps_per_beat=ROLL_STEPS_PER_BEAT,
+               velocity=True):             # False: every onset 1, the loudness left out
     "A window as an image, shape (88 keys, steps, 2): channel 0 the onsets (velocity / 127), channel 1 the notes sounding"
     lo, hi = ROLL_PITCHES; steps = window_beats * steps_per_beat
     roll = np.zeros((hi - lo, steps, 2), np.float32)
     key = np.clip(win['pitch'].astype(np.int64), lo, hi - 1) - lo
     on = np.minimum(win['start'] * steps_per_beat // TPQ, steps - 1).astype(np.int64)
     off = np.maximum(on + 1, np.ceil(win['end'] * steps_per_beat / TPQ).astype(np.int64))
-    roll[key, on, 0] = win['velocity'] / 127
+    roll[key, on, 0] = win['velocity'] / 127 if velocity else 1
     for k, a, b in zip(key, on, off): roll[k, a:b, 1] = 1
     return roll
 
@@ -625,12 +626,14 @@ def _bootstrap(y, score, groups, w, rounds=200, seed=0):
     return tuple(float(q) for q in np.percentile(aucs, [2.5, 97.5]))
 
 # %% ../nbs/05_evaluate.ipynb #e0f82a98
-def separating_features(x,    # window features, shape (windows, len(FEATURES))
-                        y,    # 1 for a generated window, 0 for a real one
-                        w):   # weights (see `_balanced_weights`)
+def separating_features(x,              # window features, shape (windows, len(names))
+                        y,              # 1 for a generated window, 0 for a real one
+                        w,              # weights (see `_balanced_weights`)
+                        names=None):    # the features of x's columns (default: all `FEATURES`)
     "Each feature's AUC on its own, the most separating first, described in words"
     out = []
-    for j, (name, (group, words)) in enumerate(FEATURES.items()):
+    for j, name in enumerate(names or FEATURES):
+        group, words = FEATURES[name]
         auc = _auc(y, x[:, j], w) if np.ptp(x[:, j]) > 0 else 0.5
         gen, real = (float(np.average(x[y == c, j], weights=w[y == c])) for c in (1, 0))
         text = f"{words}: {'higher' if gen > real else 'lower'} in generated music ({gen:.3g} against {real:.3g})"
@@ -648,6 +651,7 @@ class Discriminability:
     separating: list      # features, most separating first: dict(feature, group, auc, generated, real, text)
     windows: dict         # side -> window count
     seconds: float = 0.0  # time taken
+    ignored: tuple = ()   # feature groups left out (and, for 'dynamics', the roll's velocities)
 
     def __repr__(self):
         lo, hi = self.interval
@@ -658,13 +662,14 @@ class Discriminability:
         return sorted((p for p in self.pieces if p['side'] == side), key=lambda p: p['score'])
 
     def as_dict(self):
-        return dict(classifier=self.classifier, auc=self.auc, interval=list(self.interval), windows=self.windows,
-                    seconds=self.seconds, pieces=self.pieces, separating=self.separating)
+        return dict(classifier=self.classifier, ignored=list(self.ignored), auc=self.auc, interval=list(self.interval),
+                    windows=self.windows, seconds=self.seconds, pieces=self.pieces, separating=self.separating)
 
     def markdown(self, top=8):
         "The AUC, and the `top` separating features"
         lo, hi = self.interval
-        lines = [f"**{self.classifier}: AUC {self.auc:.3f}** (95% interval {lo:.3f}–{hi:.3f}; {self.windows['generated']} generated "
+        without = f" without {', '.join(self.ignored)}" if self.ignored else ''
+        lines = [f"**{self.classifier}{without}: AUC {self.auc:.3f}** (95% interval {lo:.3f}–{hi:.3f}; {self.windows['generated']} generated "
                  f"and {self.windows['real']} real windows)", "", "| what separates | group | AUC alone |", "|---|---|---|"]
         return "\n".join(lines + [f"| {s['text']} | {s['group']} | {s['auc']:.3f} |" for s in self.separating[:top]])
     def _repr_markdown_(self): return self.markdown()
@@ -681,28 +686,33 @@ def discriminability(generated,               # generated pieces: `Piece`s, note
                      folds=5,                 # cross-validation folds, grouped by piece (fewer when there are fewer pieces)
                      seed=0,
                      generated_ids=None,      # names of the pieces (default: their piece ids, or g0, g1, ...)
-                     real_ids=None):          # (default: piece ids, or r0, r1, ...)
+                     real_ids=None,           # (default: piece ids, or r0, r1, ...)
+                     ignore=()):              # feature groups to leave out, e.g. ('dynamics',): what else tells them apart
     "A classifier two-sample test: how well a classifier tells `generated` windows from `real` ones, a `Discriminability`"
     from sklearn.model_selection import StratifiedGroupKFold
     if classifier not in CLASSIFIERS: raise ValueError(f"classifier must be one of {list(CLASSIFIERS)}, not {classifier!r}")
+    groups_known = {g for g, _ in FEATURES.values()}
+    if set(ignore) - groups_known: raise ValueError(f"ignore: unknown feature groups {sorted(set(ignore) - groups_known)}; known: {sorted(groups_known)}")
+    names = [k for k, (g, _) in FEATURES.items() if g not in ignore]
     start = time.perf_counter()
     pieces = list(generated) + list(real); n_gen = len(pieces) - len(real)
     ids = list(generated_ids or _ids(pieces[:n_gen], 'g')) + list(real_ids or _ids(pieces[n_gen:], 'r'))
     described = [piece_windows(p, beats, window_beats) for p in pieces]
     groups = np.concatenate([np.full(len(f), i) for i, (_, f) in enumerate(described)]).astype(np.int64)
-    x, y = np.concatenate([f for _, f in described]), (groups < n_gen).astype(np.int64)
+    x, y = np.concatenate([f for _, f in described])[:, [list(FEATURES).index(k) for k in names]], (groups < n_gen).astype(np.int64)
     per_side = [len(np.unique(groups[y == c])) for c in (1, 0)]
     if min(per_side) < 2: raise ValueError(f"discriminability needs 2 or more pieces with notes on each side, got {per_side[0]} generated and {per_side[1]} real")
     w = _balanced_weights(y, groups)
-    inputs = x if classifier == 'features' else np.stack([piano_roll(v, window_beats) for wins, _ in described for v in wins])
+    inputs = x if classifier == 'features' else np.stack([piano_roll(v, window_beats, velocity='dynamics' not in ignore)
+                                                            for wins, _ in described for v in wins])
     score = np.zeros(len(y))
     for train, test in StratifiedGroupKFold(min(folds, *per_side), shuffle=True, random_state=seed).split(x, y, groups):
         score[test] = CLASSIFIERS[classifier](inputs[train], y[train], w[train], inputs[test], seed)
     scored = [dict(id=ids[i], side='generated' if i < n_gen else 'real', score=float(score[groups == i].mean()),
                    windows=int((groups == i).sum())) for i in np.unique(groups)]
     return Discriminability(classifier, _auc(y, score, w), _bootstrap(y, score, groups, w, seed=seed), scored,
-                            separating_features(x, y, w), dict(generated=int(y.sum()), real=int((1 - y).sum())),
-                            time.perf_counter() - start)
+                            separating_features(x, y, w, names), dict(generated=int(y.sum()), real=int((1 - y).sum())),
+                            time.perf_counter() - start, tuple(ignore))
 
 # %% ../nbs/05_evaluate.ipynb #aa9d769d
 @dataclass
