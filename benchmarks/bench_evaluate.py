@@ -9,7 +9,12 @@
 
 The piece is the first 1000 messages (500 notes) of a real piece (../shared/data/piano-midi-de, or
 --file), or a synthetic one when no data is present. Goal: <= 1 s per piece on 2 cores, cold.
-Run: python benchmarks/bench_evaluate.py"""
+
+Discriminability: the feature classifier (`pianogen.evaluate.discriminability`, 5 folds grouped by piece, and the
+bootstrap interval) on 20 generated pieces (the verdict's, nbs/verdict/lstm) against 40 real ones (the first 40 of
+../shared/data/piano-midi-de), cropped to 100 beats as in the verdict; without the data, made-up pieces stand in.
+Goal: under a minute on 2 cores.
+Run: python benchmarks/bench_evaluate.py [--skip-discriminability]"""
 import argparse, os, sys, time, tempfile, statistics, warnings
 from pathlib import Path
 import numpy as np
@@ -26,11 +31,21 @@ def synthetic_notes():
         beat += 4
     return note_table(rows[:500])
 
+def made_up(count, seed):
+    "`synthetic_notes` transposed at random, with random velocities: stand-ins for pieces when no data is present"
+    rng, out = np.random.default_rng(seed), []
+    for _ in range(count):
+        notes = synthetic_notes(); notes['pitch'] += int(rng.integers(-5, 6)); notes['velocity'] = rng.integers(40, 100, len(notes))
+        out.append(notes)
+    return out
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--file', help='a MIDI file (default: the first piece of ../shared/data/piano-midi-de)')
     ap.add_argument('--messages', type=int, default=1000)
     ap.add_argument('--repeat', type=int, default=20, help='warm calls to time')
+    ap.add_argument('--skip-discriminability', action='store_true', help='only the metrics')
+    ap.add_argument('--beats', type=int, default=100, help='discriminability: crop every piece to this many beats')
     args = ap.parse_args()
     os.environ.setdefault('PIANOGEN_CACHE', tempfile.mkdtemp())
     t0 = time.perf_counter()
@@ -82,5 +97,23 @@ def main():
               f"ratio {whole_parse / (whole_clean + whole_metrics):,.0f}x")
     print(f"goal <= 1 s per piece: {'met' if max(first, cold) <= 1 else 'MISSED'} (first call {first:.2f} s, cold caches {cold:.2f} s)")
     print("metrics:", ", ".join(f"{k}={v:.3f}" for k, v in metrics.items()))
+    if not args.skip_discriminability: bench_discriminability(folder, args.beats)
+
+def bench_discriminability(folder, beats):
+    "The feature classifier, 20 generated pieces against 40 real ones"
+    from pianogen.data import clean_files
+    from pianogen.evaluate import discriminability, midi_paths
+    generated_dir = Path(__file__).resolve().parent.parent / 'nbs' / 'verdict' / 'lstm'
+    if folder is not None and generated_dir.exists():
+        generated = clean_files(midi_paths(generated_dir)[:20], workers=1, progress=False)[0]
+        real = clean_files(sorted(folder.glob('*.mid'))[:40], progress=False)[0]
+        source = f"{len(generated)} pieces of {generated_dir.name} against {len(real)} of {folder.name}"
+    else:
+        generated, real = made_up(20, 0), made_up(40, 100)
+        source = "made-up pieces (no MIDI data found)"
+    t0 = time.perf_counter(); found = discriminability(generated, real, beats=beats); secs = time.perf_counter() - t0
+    print(f"discriminability, feature classifier, {source}, {beats} beats ({found.windows['generated']} + {found.windows['real']} windows): "
+          f"{secs:.1f} s on {os.cpu_count()} cores, AUC {found.auc:.3f}")
+    print(f"goal < 60 s for 20 against 40 pieces: {'met' if secs < 60 else 'MISSED'}")
 
 if __name__ == '__main__': main()

@@ -105,9 +105,10 @@ def generate_command(args):
 
 # %% ../nbs/08_cli.ipynb #0d6a7a46
 def evaluate_command(args):
-    "Print the evaluation table (or JSON) of MIDI files against real ones"
+    "Print the evaluation table (or JSON) of MIDI files against real ones: discriminability and rOA first, then every metric"
     from pianogen.evaluate import evaluate_paths
-    try: evaluate_paths(args.paths, args.against, json=args.json, train=args.train, beats=args.beats, progress=not args.json and sys.stderr.isatty())
+    try: evaluate_paths(args.paths, args.against, json=args.json, train=args.train, beats=args.beats,
+                        discriminate=('features', 'roll') if args.roll else ('features',), progress=not args.json and sys.stderr.isatty())
     except FileNotFoundError as e: print(f"pianogen evaluate: {e}", file=sys.stderr); return 2
     return 0
 
@@ -172,12 +173,13 @@ def parser():
     g.add_argument('--mark-primer', action='store_true', help='with --include-primer: a high click where the primer ends')
     g.add_argument('--sliding', action='store_true', help="the design's slow sliding-window decoding (for comparison)")
     g.set_defaults(func=generate_command)
-    e = sub.add_parser('evaluate', help='musicality metrics of MIDI files against real music')
+    e = sub.add_parser('evaluate', help='how well a classifier tells MIDI files from real music, and musicality metrics beside real music')
     e.add_argument('paths', nargs='+', metavar='DIR_OR_FILES', help='generated MIDI files or folders')
     e.add_argument('--against', required=True, metavar='DIR', help='held-out real MIDI')
     e.add_argument('--train', metavar='DIR', help='training MIDI, for the copied 8-gram rate')
     e.add_argument('--beats', type=int, default=200, metavar='N', help='crop every piece to its first N beats')
     e.add_argument('--json', action='store_true', help='JSON instead of a table')
+    e.add_argument('--roll', action='store_true', help='also the piano-roll classifier (a small conv net: TensorFlow, slower)')
     e.set_defaults(func=evaluate_command)
     v = sub.add_parser('serve', help='the web app: generate, listen and download in the browser')
     v.add_argument('--host', default='127.0.0.1')
