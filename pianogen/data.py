@@ -13,11 +13,11 @@ import mido
 
 # %% auto #0
 __all__ = ['TPQ', 'PITCH_LO', 'PITCH_HI', 'N_PITCHES', 'MAX_DELTA', 'DEFAULT_TEMPO', 'MAX_FILE_BYTES', 'MAX_BEATS', 'NOTE_DTYPE',
-           'DROP_REASONS', 'CHANGE_REASONS', 'PITCH', 'ON', 'DELTA', 'VELOCITY', 'CLEAN_VERSION', 'MidiError',
-           'read_midi', 'check_midi', 'make_midi', 'midi_bytes', 'CleanReport', 'gap_warp', 'Piece', 'clean_midi',
-           'notes_to_messages', 'messages_to_notes', 'count_unreleased', 'notes_to_midi', 'piece_to_midi',
-           'shared_data_dir', 'cache_dir', 'save_piece', 'load_piece', 'clean_file', 'clean_files', 'check_files',
-           'check_totals']
+           'DOUBLE_STRIKE', 'DROP_REASONS', 'CHANGE_REASONS', 'PITCH', 'ON', 'DELTA', 'VELOCITY', 'CLEAN_VERSION',
+           'MidiError', 'read_midi', 'check_midi', 'make_midi', 'midi_bytes', 'CleanReport', 'gap_warp', 'Piece',
+           'clean_midi', 'notes_to_messages', 'messages_to_notes', 'count_unreleased', 'notes_to_midi', 'piece_to_midi',
+           'beat_ticks', 'bar_map', 'note_positions', 'shared_data_dir', 'cache_dir', 'save_piece', 'load_piece',
+           'clean_file', 'clean_files', 'check_files', 'check_totals']
 
 # %% ../nbs/00_data.ipynb #57ddf5af
 TPQ = 480                 # ticks per quarter note of every note table and message list
@@ -91,9 +91,11 @@ def midi_bytes(mid):
     buf = io.BytesIO(); mid.save(file=buf); return buf.getvalue()
 
 # %% ../nbs/00_data.ipynb #66ab8591
+DOUBLE_STRIKE = 2    # ticks: a note this short, struck again on its key within this many ticks, is one strike
 DROP_REASONS = {
     'drums': 'on the drum channel (10)',
     'duplicate': 'struck again at the same tick on the same key',
+    'double_strike': f'at most {DOUBLE_STRIKE} ticks long and struck again on its key at once (a score writer\'s artefact)',
 }
 CHANGE_REASONS = {
     'restruck': 'ended early because its key was struck again',
@@ -198,20 +200,28 @@ class Piece:
     piece_id: str = ''
     composer: str = ''
     report: CleanReport | None = None
+    collection: str = ''              # where it comes from: 'piano-midi.de', 'asap', a folder's name, ...
+    licence: str = ''                 # the collection's licence
+    credit: str = ''                  # whom to credit when the piece or a model trained on it is distributed
 
     def __len__(self): return len(self.notes)
     @property
     def beats(self): return float(self.notes['end'].max()) / TPQ if len(self.notes) else 0.
     def __repr__(self):
-        return f"Piece({self.piece_id!r}, composer={self.composer!r}, notes={len(self.notes)}, beats={self.beats:.1f})"
+        where = f", collection={self.collection!r}" if self.collection else ''
+        return f"Piece({self.piece_id!r}, composer={self.composer!r}{where}, notes={len(self.notes)}, beats={self.beats:.1f})"
 
 # %% ../nbs/00_data.ipynb #1db91587
 def _resolve_keys(notes, rep):
-    "Sort by (pitch, start); drop same-key duplicates (keeping the longest); end each note by the next strike of its key"
+    "Sort by (pitch, start); drop same-key duplicates (keeping the longest) and double strikes; end each note by the next strike of its key"
     notes = notes[np.lexsort((-notes['end'], notes['start'], notes['pitch']))]
     same = notes['pitch'][1:] == notes['pitch'][:-1]
     dup = np.concatenate([[False], same & (notes['start'][1:] == notes['start'][:-1])])
     rep.dropped['duplicate'] += int(dup.sum()); notes = notes[~dup]
+    same = notes['pitch'][1:] == notes['pitch'][:-1]
+    nxt = np.append(np.where(same, notes['start'][1:], np.iinfo(np.int64).max), np.iinfo(np.int64).max)
+    double = (notes['end'] - notes['start'] <= DOUBLE_STRIKE) & (nxt - notes['start'] <= 2 * DOUBLE_STRIKE)
+    rep.dropped['double_strike'] += int(double.sum()); notes = notes[~double]
     same = notes['pitch'][1:] == notes['pitch'][:-1]
     nxt = np.where(same, notes['start'][1:], np.iinfo(np.int64).max)
     cut = np.concatenate([nxt < notes['end'][:-1], [False]])
@@ -364,6 +374,37 @@ def piece_to_midi(piece):
     "The cleaned piece as a MIDI file, with its tempo map: what the models learn from, to listen to"
     return notes_to_midi(piece.notes, piece.tempos, piece.time_signatures)
 
+# %% ../nbs/00_data.ipynb #7aab8abf
+def beat_ticks(numerator, denominator):
+    "Ticks of one counted beat: a dotted beat in compound metres (6/8, 9/8, 12/8), else the signature's note value"
+    unit = 4 * TPQ // denominator
+    return 3 * unit if numerator % 3 == 0 and numerator > 3 else unit
+
+def _bar_ticks(numerator, denominator): return numerator * 4 * TPQ // denominator
+
+def bar_map(time_signatures,  # (tick, numerator, denominator) rows, the first at tick 0
+            end):             # the last tick to cover
+    "Bars from 0 to `end`: rows (start, downbeat, beat ticks, number); a pickup's downbeat lies before its start"
+    sigs = np.asarray(time_signatures, np.int64).reshape(-1, 3)
+    pickup = (len(sigs) > 1 and sigs[1, 0] - sigs[0, 0] == _bar_ticks(*sigs[0, 1:])
+              and _bar_ticks(*sigs[1, 1:]) > sigs[1, 0] - sigs[0, 0])
+    rows, number = [], 0 if pickup else 1
+    for i, (tick, num, den) in enumerate(sigs):
+        if i == 0 and pickup:
+            rows.append((tick, sigs[1, 0] - _bar_ticks(*sigs[1, 1:]), beat_ticks(*sigs[1, 1:]), 0)); number = 1; continue
+        stop = sigs[i + 1, 0] if i + 1 < len(sigs) else max(int(end), int(tick)) + 1
+        for start in range(int(tick), int(stop), _bar_ticks(num, den)):
+            rows.append((start, start, beat_ticks(num, den), number)); number += 1
+    return np.array(rows, np.int64).reshape(-1, 4)
+
+def note_positions(ticks,            # note starts (or any ticks)
+                   time_signatures): # the piece's (tick, numerator, denominator) rows
+    "(bar, beat) of each tick: bar numbers (a pickup is bar 0) and beats since the bar's downbeat, from 0"
+    ticks = np.asarray(ticks, np.int64)
+    bars = bar_map(time_signatures, int(ticks.max()) if ticks.size else 0)
+    b = bars[np.maximum(np.searchsorted(bars[:, 0], ticks, side='right') - 1, 0)]
+    return b[:, 3], (ticks - b[:, 1]) / b[:, 2]
+
 # %% ../nbs/00_data.ipynb #776e9b13
 def shared_data_dir(name='piano-midi-de'):
     "The shared real-MIDI folder beside the repository (`../shared/data/NAME`), or None when absent"
@@ -375,7 +416,7 @@ def shared_data_dir(name='piano-midi-de'):
             return d.parent / 'shared' / 'data' / name
 
 # %% ../nbs/00_data.ipynb #8a7c1001
-CLEAN_VERSION = 3   # bump when cleaning changes, to invalidate caches
+CLEAN_VERSION = 4   # bump when cleaning changes, to invalidate caches
 
 def cache_dir():
     "Where cleaned pieces are cached: `$PIANOGEN_CACHE`, else the user cache directory"
@@ -391,7 +432,8 @@ def save_piece(piece, path):
     "Store a piece (notes, tempo map, report) in one `.npz` file"
     rep = json.dumps(dict(piece.report.as_dict(), dropped=piece.report.dropped, changed=piece.report.changed)) if piece.report else ''
     np.savez(path, notes=piece.notes, tempos=piece.tempos, time_signatures=piece.time_signatures,
-             meta=np.array(json.dumps(dict(piece_id=piece.piece_id, composer=piece.composer, report=rep))))
+             meta=np.array(json.dumps(dict(piece_id=piece.piece_id, composer=piece.composer, report=rep, collection=piece.collection,
+                                           licence=piece.licence, credit=piece.credit))))
 
 def load_piece(path):
     "Read a piece stored by `save_piece`"
@@ -402,7 +444,8 @@ def load_piece(path):
             d = json.loads(meta['report'])
             rep = CleanReport(d['file'], d['notes_in'], d['notes_out'], Counter(d['dropped']), Counter(d['changed']),
                               d['orphan_note_offs'], d['clipped_gaps'], d['clipped_ticks'], d['unreleased'])
-        return Piece(z['notes'], z['tempos'], z['time_signatures'], meta['piece_id'], meta['composer'], rep)
+        return Piece(z['notes'], z['tempos'], z['time_signatures'], meta['piece_id'], meta['composer'], rep,
+                     meta.get('collection', ''), meta.get('licence', ''), meta.get('credit', ''))
 
 # %% ../nbs/00_data.ipynb #12cc849a
 def clean_file(path,            # a MIDI file
