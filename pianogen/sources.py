@@ -16,8 +16,9 @@ __all__ = ['CORPUS_COMPOSERS', 'SCORE_SUFFIXES', 'GRACE_TICKS', 'DEFAULT_VELOCIT
            'COLLECTIONS', 'ASAP_COMPOSERS', 'SHARED_MIN', 'SOURCES', 'FOLDER_COLLECTIONS', 'corpus_root',
            'corpus_folder_label', 'corpus_files', 'part_notes', 'score_meta', 'score_midi', 'score_piece',
            'corpus_piece', 'music21_pieces', 'folder_labels', 'folder_pieces', 'maestro_records', 'maestro_splits',
-           'maestro_pieces', 'piano_midi_de_pieces', 'tag_pieces', 'asap_root', 'asap_name', 'asap_scores',
-           'asap_pieces', 'fingerprint', 'shared_pieces', 'source_list', 'load_pieces', 'composers']
+           'maestro_pieces', 'piano_midi_de_pieces', 'tag_pieces', 'weights_licence', 'training_data', 'asap_root',
+           'asap_name', 'asap_scores', 'asap_pieces', 'fingerprint', 'shared_pieces', 'source_list', 'load_pieces',
+           'composers']
 
 # %% ../nbs/00c_sources.ipynb #7843e973
 CORPUS_COMPOSERS = {   # music21 corpus folder -> composer, in MAESTRO's spelling: the tonal classical scores
@@ -339,6 +340,22 @@ def tag_pieces(pieces, collection):
     info = COLLECTIONS.get(collection, dict(licence="unknown: the folder's own terms", credit=''))
     for p in pieces: p.collection, p.licence, p.credit = collection, info['licence'], info['credit']
     return pieces
+
+def weights_licence(collections): # the collections a model learned from
+    "The licence a model's weights take from its training data: non-commercial share-alike if any collection is"
+    names = sorted(set(collections))
+    if any(COLLECTIONS.get(c, {}).get('non_commercial') for c in names):
+        return f"CC BY-NC-SA 4.0: non-commercial use only, share-alike (trained on {', '.join(names)})"
+    if names == ['piano-midi.de']: return 'CC BY-SA (Germany): share-alike, crediting piano-midi.de (trained on piano-midi.de)'
+    return f"as the training data's own licences allow (trained on {', '.join(names)})"
+
+def training_data(dataset):
+    "[{'collection', 'licence', 'credit', 'pieces', 'notes'}] for each collection of a `Dataset`'s training pieces"
+    out = {}
+    for p in dataset.split.train:
+        c = out.setdefault(p.collection or 'unnamed', dict(collection=p.collection or 'unnamed', licence=p.licence, credit=p.credit, pieces=0, notes=0))
+        c['pieces'] += 1; c['notes'] += len(p)
+    return [out[c] for c in sorted(out)]
 
 # %% ../nbs/00c_sources.ipynb #db99ef8a
 ASAP_COMPOSERS = {   # ASAP's composer folders -> MAESTRO's spelling
