@@ -220,7 +220,7 @@ def _resolve_keys(notes, rep):
     rep.dropped['duplicate'] += int(dup.sum()); notes = notes[~dup]
     same = notes['pitch'][1:] == notes['pitch'][:-1]
     nxt = np.append(np.where(same, notes['start'][1:], np.iinfo(np.int64).max), np.iinfo(np.int64).max)
-    double = (notes['end'] - notes['start'] <= DOUBLE_STRIKE) & (nxt - notes['start'] <= 2 * DOUBLE_STRIKE)
+    double = (np.minimum(notes['end'], nxt) - notes['start'] <= DOUBLE_STRIKE) & (nxt - notes['start'] <= 2 * DOUBLE_STRIKE)
     if double.any(): rep.dropped['double_strike'] += int(double.sum()); notes = notes[~double]
     same = notes['pitch'][1:] == notes['pitch'][:-1]
     nxt = np.where(same, notes['start'][1:], np.iinfo(np.int64).max)
