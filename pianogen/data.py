@@ -382,19 +382,34 @@ def beat_ticks(numerator, denominator):
 
 def _bar_ticks(numerator, denominator): return numerator * 4 * TPQ // denominator
 
+def _split_bar(sigs, i):
+    "The full signature (numerator, denominator) whose bar segments i and i+1 make together (a bar split by a repeat), or None"
+    if i + 2 >= len(sigs): return None
+    one = lambda k: sigs[k + 1, 0] - sigs[k, 0] == _bar_ticks(*sigs[k, 1:])
+    if not (one(i) and one(i + 1)): return None
+    both = _bar_ticks(*sigs[i, 1:]) + _bar_ticks(*sigs[i + 1, 1:])
+    for k in (i - 1, i + 2):
+        if 0 <= k < len(sigs) and _bar_ticks(*sigs[k, 1:]) == both: return tuple(sigs[k, 1:])
+    return None
+
 def bar_map(time_signatures,  # (tick, numerator, denominator) rows, the first at tick 0
             end):             # the last tick to cover
     "Bars from 0 to `end`: rows (start, downbeat, beat ticks, number); a pickup's downbeat lies before its start"
     sigs = np.asarray(time_signatures, np.int64).reshape(-1, 3)
     pickup = (len(sigs) > 1 and sigs[1, 0] - sigs[0, 0] == _bar_ticks(*sigs[0, 1:])
               and _bar_ticks(*sigs[1, 1:]) > sigs[1, 0] - sigs[0, 0])
-    rows, number = [], 0 if pickup else 1
-    for i, (tick, num, den) in enumerate(sigs):
+    rows, number, i = [], 0 if pickup else 1, 0
+    while i < len(sigs):
+        tick, num, den = sigs[i]
         if i == 0 and pickup:
-            rows.append((tick, sigs[1, 0] - _bar_ticks(*sigs[1, 1:]), beat_ticks(*sigs[1, 1:]), 0)); number = 1; continue
+            rows.append((tick, sigs[1, 0] - _bar_ticks(*sigs[1, 1:]), beat_ticks(*sigs[1, 1:]), 0)); number, i = 1, 1; continue
+        whole = _split_bar(sigs, i) if i > 0 else None
+        if whole:      # two short bars that are one bar of the metre around them: the repeat of an unfolded upbeat
+            rows.append((tick, tick, beat_ticks(*whole), number)); number += 1; i += 2; continue
         stop = sigs[i + 1, 0] if i + 1 < len(sigs) else max(int(end), int(tick)) + 1
         for start in range(int(tick), int(stop), _bar_ticks(num, den)):
             rows.append((start, start, beat_ticks(num, den), number)); number += 1
+        i += 1
     return np.array(rows, np.int64).reshape(-1, 4)
 
 def note_positions(ticks,            # note starts (or any ticks)
