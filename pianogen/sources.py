@@ -17,8 +17,8 @@ __all__ = ['CORPUS_COMPOSERS', 'SCORE_SUFFIXES', 'GRACE_TICKS', 'DEFAULT_VELOCIT
            'corpus_folder_label', 'corpus_files', 'part_notes', 'score_meta', 'score_midi', 'score_piece',
            'corpus_piece', 'music21_pieces', 'folder_labels', 'folder_pieces', 'maestro_records', 'maestro_splits',
            'maestro_pieces', 'piano_midi_de_pieces', 'tag_pieces', 'weights_licence', 'training_data', 'asap_root',
-           'asap_name', 'asap_scores', 'asap_pieces', 'fingerprint', 'shared_pieces', 'source_list', 'load_pieces',
-           'composers']
+           'asap_name', 'asap_scores', 'asap_pieces', 'on_the_beat', 'asap_performance_pieces', 'fingerprint',
+           'shared_pieces', 'source_list', 'load_pieces', 'composers']
 
 # %% ../nbs/00c_sources.ipynb #7843e973
 CORPUS_COMPOSERS = {   # music21 corpus folder -> composer, in MAESTRO's spelling: the tonal classical scores
@@ -328,6 +328,9 @@ COLLECTIONS = {   # collection -> its licence, whether that licence forbids comm
     'asap': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0', non_commercial=True,
                  credit='ASAP dataset: Foscarin, McLeod, Rigaux, Jacquemard, Sakai, "ASAP: a dataset of aligned scores and '
                         'performances for piano transcription", ISMIR 2020'),
+    'asap-performances': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0',
+                              non_commercial=True, credit='ASAP dataset (performances, from MAESTRO): Foscarin, McLeod, Rigaux, '
+                              'Jacquemard, Sakai, ISMIR 2020'),
     'maestro': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0', non_commercial=True,
                     credit='MAESTRO v3.0.0: Hawthorne et al., "Enabling factorized piano music modeling and generation with '
                            'the MAESTRO dataset", ICLR 2019'),
@@ -401,6 +404,71 @@ def asap_pieces(root=None,       # a local ASAP copy; default `../shared/data/as
     pieces, failures = clean_files(list(labels), workers=workers, progress=progress, labels=labels)
     return tag_pieces(pieces, 'asap'), failures
 
+# %% ../nbs/00c_sources.ipynb #d9f45699
+def _seconds(ticks, tempos):
+    "Seconds at `ticks` (480 per quarter) under a (tick, microseconds per quarter) tempo map"
+    tempos = np.asarray(tempos, np.float64).reshape(-1, 2)
+    at = np.concatenate([[0], np.cumsum(np.diff(tempos[:, 0]) * tempos[:-1, 1] / 1e6 / TPQ)])
+    i = np.maximum(np.searchsorted(tempos[:, 0], ticks, side='right') - 1, 0)
+    return at[i] + (np.asarray(ticks, np.float64) - tempos[i, 0]) * tempos[i, 1] / 1e6 / TPQ
+
+def _read_beats(path): # an ASAP annotations file
+    "Annotated beat times in seconds"
+    return np.array([float(line.split('\t')[0]) for line in Path(path).read_text().splitlines() if line.strip()])
+
+def _interp(x, xs, ys):
+    "Piecewise-linear map through (xs, ys), extended past both ends along the first and last segment"
+    y = np.interp(x, xs, ys)
+    lo, hi = x < xs[0], x > xs[-1]
+    y[lo] = ys[0] + (x[lo] - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0])
+    y[hi] = ys[-1] + (x[hi] - xs[-1]) * (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+    return y
+
+def on_the_beat(performance,   # the cleaned performance (`clip_gaps=False`: its ticks must follow its seconds)
+                perf_beats,    # its annotated beats, in seconds
+                score,         # the cleaned score (`clip_gaps=False`)
+                score_beats,   # the score's annotated beats, in seconds
+                name='<performance>', piece_id='', composer='',
+                clip_gaps=True): # clip the result's long silences, as every piece's
+    "A cleaned performance `Piece` moved onto `score`'s beat: note times mapped beat by beat from the performance to the score"
+    if len(perf_beats) != len(score_beats) or len(perf_beats) < 2:
+        raise MidiError(name, f"annotations disagree: {len(perf_beats)} beats in the performance, {len(score_beats)} in the score")
+    grid = np.arange(0, int(score.notes['end'].max()) + TPQ, 1)                  # score ticks and their seconds
+    beat_ticks = np.interp(score_beats, _seconds(grid, score.tempos), grid)
+    notes = performance.notes.copy()
+    for col in ('start', 'end'): notes[col] = np.rint(_interp(_seconds(performance.notes[col], performance.tempos), perf_beats, beat_ticks))
+    shift = min(0, int(notes['start'].min()))      # a note played before the first beat's tick 0
+    notes['start'] -= shift; notes['end'] = np.maximum(notes['end'] - shift, notes['start'] + 1)
+    return clean_midi(notes_to_midi(notes, score.tempos, score.time_signatures), name=name, sustain=False,
+                      clip_gaps=clip_gaps, piece_id=piece_id, composer=composer)
+
+# %% ../nbs/00c_sources.ipynb #4f527308
+def _performance_job(job):
+    perf, perf_ann, score, score_ann, name, composer = job
+    from pianogen.data import clean_file
+    try:
+        key = hashlib.sha1(b''.join(Path(p).read_bytes() for p in job[:4]) + f'|v{CLEAN_VERSION}|on-beat'.encode()).hexdigest()
+        path = cache_dir() / f'asap-on-beat-{key}.npz'
+        if path.exists():
+            piece = load_piece(path); piece.piece_id, piece.composer = name, composer; return piece, None
+        piece = on_the_beat(clean_file(perf, clip_gaps=False), _read_beats(perf_ann), clean_file(score, clip_gaps=False),
+                            _read_beats(score_ann), name=str(perf), piece_id=name, composer=composer)
+        tmp = path.with_suffix(f'.{os.getpid()}.tmp.npz'); save_piece(piece, tmp); os.replace(tmp, path)
+        return piece, None
+    except MidiError as e: return None, (e.source, e.reason)
+
+def asap_performance_pieces(root=None,    # a local ASAP copy; default `../shared/data/asap` when present
+                            limit=None,   # only the first `limit` performances (metadata order)
+                            workers=None, progress=True):
+    "ASAP's performances placed on their score's beat, velocities and pedal kept: (pieces, failures)"
+    root = asap_root(root)
+    with open(root / 'metadata.csv', newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))[:limit]
+    jobs = [tuple(str(root / r[k]) for k in ('midi_performance', 'performance_annotations', 'midi_score', 'midi_score_annotations'))
+            + (f"{asap_name(r['composer'], r['title'])} ({Path(r['midi_performance']).stem})", ASAP_COMPOSERS.get(r['composer'], r['composer']))
+            for r in rows]
+    results = _run_jobs(_performance_job, jobs, [Path(j[0]).stat().st_size for j in jobs], workers, progress, 'placing performances')
+    return tag_pieces([p for p, _ in results if p is not None], 'asap-performances'), [f for _, f in results if f is not None]
+
 # %% ../nbs/00c_sources.ipynb #b96c80c2
 SHARED_MIN = 0.2    # share of the smaller fingerprint two pieces must have in common to be one piece
 
@@ -414,21 +482,22 @@ def fingerprint(piece, n=8):
 
 def shared_pieces(pieces, min_share=SHARED_MIN):
     "[(piece id, piece id, share)] for pieces of different collections (and one composer) that are the same music"
+    out = [(p.piece_id.rsplit(' (', 1)[0], p.piece_id, 1.0) for p in pieces if p.collection == 'asap-performances']  # by name
     by_composer = {}
     for p in pieces: by_composer.setdefault(p.composer, []).append(p)
-    out = []
     for ps in by_composer.values():
         if len({p.collection for p in ps}) < 2: continue
         fps = [fingerprint(p) for p in ps]
         for i in range(len(ps)):
             for j in range(i + 1, len(ps)):
-                if ps[i].collection == ps[j].collection: continue
+                if ps[i].collection == ps[j].collection or {ps[i].collection, ps[j].collection} == {'asap', 'asap-performances'}: continue
                 share = len(np.intersect1d(fps[i], fps[j], assume_unique=True)) / max(1, min(len(fps[i]), len(fps[j])))
                 if share >= min_share: out.append((ps[i].piece_id, ps[j].piece_id, round(share, 3)))
     return sorted(out)
 
 # %% ../nbs/00c_sources.ipynb #19ab0472
-SOURCES = {'music21': music21_pieces, 'maestro': maestro_pieces, 'piano-midi.de': piano_midi_de_pieces, 'asap': asap_pieces}
+SOURCES = {'music21': music21_pieces, 'maestro': maestro_pieces, 'piano-midi.de': piano_midi_de_pieces, 'asap': asap_pieces,
+           'asap-performances': asap_performance_pieces}
 
 def source_list(source): # a name, a folder, a list of them, or names and folders joined by commas
     "The sources `source` names, each a name of `SOURCES` or a folder; a ValueError naming what is neither"

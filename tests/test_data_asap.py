@@ -147,3 +147,30 @@ def test_beat_grid_matches_annotations_everywhere():
         ok = (np.abs(gt[j] - at) < TOL) & (grid[j, 1].astype(bool) == down)
         total += len(at); agree += int(ok.sum()); worst.append((int((~ok).sum()), score.parent.relative_to(ASAP).as_posix()))
     assert agree / total >= 0.99, f'{agree} of {total} annotated beats agree; worst files {sorted(worst)[-5:]}'
+
+# ---------------------------------------------------------------------------------------------
+# performances on the score's beat
+
+@needs_asap
+@pytest.mark.parametrize('rel, performer', [('Beethoven/Piano_Sonatas/21-1', 'HAGINO02'), ('Chopin/Etudes_op_25/1', None)])
+def test_performance_on_the_beat(rel, performer):
+    "A performance placed on its score's beat: its notes sit where the score's are, with the pianist's velocities"
+    from pianogen.sources import on_the_beat, _read_beats
+    folder = ASAP / rel
+    perf = folder / f'{performer}.mid' if performer else sorted(p for p in folder.glob('*.mid') if p.name != 'midi_score.mid')[0]
+    score = clean_file(folder / 'midi_score.mid', clip_gaps=False)
+    placed = on_the_beat(clean_file(perf, clip_gaps=False), _read_beats(folder / f'{perf.stem}_annotations.txt'),
+                         score, _read_beats(folder / 'midi_score_annotations.txt'), name=str(perf), clip_gaps=False)
+    assert placed.report.unreleased == 0 and abs(len(placed) - len(score)) < 0.05 * len(score), (len(placed), len(score))
+    near = []                                 # for each placed note, the nearest score note of its key, in beats
+    for pitch in np.unique(placed.notes['pitch']):
+        s = np.sort(score.notes['start'][score.notes['pitch'] == pitch])
+        if not len(s): continue
+        p = placed.notes['start'][placed.notes['pitch'] == pitch]
+        j = np.clip(np.searchsorted(s, p), 1, max(1, len(s) - 1))
+        near.append(np.minimum(np.abs(p - s[j - 1]), np.abs(p - s[np.minimum(j, len(s) - 1)])) / TPQ)
+    near = np.concatenate(near)
+    assert np.mean(near < 0.25) > 0.9, f'{perf.name}: only {np.mean(near < 0.25):.2f} of the notes within a 16th of the score\'s'
+    assert placed.notes['velocity'].std() > 5, 'the performance\'s velocities are lost'
+    bar, beat = note_positions(placed.notes['start'], score.time_signatures)
+    assert bar.max() >= note_positions(score.notes['start'], score.time_signatures)[0].max() - 1
