@@ -266,7 +266,7 @@ class Dataset:
         return out
     def __repr__(self):
         n = lambda ms: sum(map(len, ms))
-        per = '; '.join(f"{c}: {v['train']}/{v['validation']}/{v['generation']}" for c, v in self.collections().items())
+        per = '; '.join(f"{c}: {v['train']}/{v['validation']}/{v['generation']}" for c, v in self.collections().items() if c != 'unnamed')
         how = '' if self.split.how == 'by composer' else f", split {self.split.how}"
         return (f"Dataset(train={len(self.train)} pieces/{n(self.train):,} messages, validation={len(self.validation)}/"
                 f"{n(self.validation):,}, generation={len(self.generation)}/{n(self.generation):,}, failed={len(self.failures)}"
