@@ -466,7 +466,8 @@ def load_piece(path):
 def clean_file(path,            # a MIDI file
                sustain=True, clip_gaps=True,
                cache=True,      # read and write the on-disk cache
-               piece_id='', composer=''):
+               piece_id='', composer='',
+               cached_only=False): # only read the cache: None when the file is not in it
     "`clean_midi` for a file on disk, through the cache"
     path = Path(path)
     try:
@@ -481,6 +482,7 @@ def clean_file(path,            # a MIDI file
         if piece is not None:
             piece.piece_id, piece.composer, piece.report.file = piece_id or path.stem, composer, str(path)
             return piece
+    if cached_only: return None
     piece = clean_midi(data, name=str(path), sustain=sustain, clip_gaps=clip_gaps, piece_id=piece_id or path.stem, composer=composer)
     if key:
         tmp = key.with_suffix(f'.{os.getpid()}.tmp.npz')
@@ -504,14 +506,17 @@ def clean_files(paths,              # MIDI files
     labels = labels or {}
     jobs = [(p, dict(kwargs, **dict(zip(('piece_id', 'composer'), labels.get(str(p), labels.get(p, ())))))) for p in paths]
     workers = workers or os.cpu_count() or 1
-    bar = dict(total=len(jobs), disable=not progress, desc='cleaning MIDI', unit='file')
-    if workers == 1 or len(jobs) < 4: results = [_clean_one(j) for j in tqdm(jobs, **bar)]
+    results = [_clean_one((p, dict(kw, cached_only=True))) if kwargs.get('cache', True) else (None, None) for p, kw in jobs]
+    todo = [i for i, r in enumerate(results) if r == (None, None)]    # not cached: clean them, in parallel
+    bar = dict(total=len(todo), disable=not progress or not todo, desc='cleaning MIDI', unit='file')
+    if workers == 1 or len(todo) < 4: done = [_clean_one(jobs[i]) for i in tqdm(todo, **bar)]
     else:
         from concurrent.futures import ProcessPoolExecutor
         import multiprocessing as mp
         ctx = mp.get_context('fork') if 'fork' in mp.get_all_start_methods() else None
         with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
-            results = list(tqdm(ex.map(_clean_one, jobs, chunksize=max(1, len(jobs) // (8 * workers))), **bar))
+            done = list(tqdm(ex.map(_clean_one, [jobs[i] for i in todo], chunksize=max(1, len(todo) // (8 * workers))), **bar))
+    for i, r in zip(todo, done): results[i] = r
     return [p for p, _ in results if p is not None], [f for _, f in results if f is not None]
 
 # %% ../nbs/00_data.ipynb #2a07e772
