@@ -61,7 +61,7 @@ def timed(f, *args, label=None, **kwargs):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--data', type=Path, help='folder of .mid files (default: ../shared/data/piano-midi-de)')
+    ap.add_argument('--data', type=Path, help='folder of .mid files, searched recursively (default: ../shared/data/piano-midi-de; ../shared/data/asap works too)')
     ap.add_argument('--workers', type=int, default=None, help='processes for clean_files (default: its own default, all cores)')
     ap.add_argument('--strict', action='store_true', help='exit 1 when a goal is missed')
     args = ap.parse_args(argv)
@@ -71,7 +71,7 @@ def main(argv=None):
 
     from pianogen.data import shared_data_dir, clean_files
     data = args.data or shared_data_dir()
-    paths = sorted(Path(data).glob('*.mid')) if data and Path(data).is_dir() else []
+    paths = sorted(Path(data).rglob('*.mid')) if data and Path(data).is_dir() else []   # recursive: ASAP's Composer/Group/Piece/ folders
     if not paths:
         print(f'bench_data: no MIDI files: {data or "../shared/data/piano-midi-de"} is absent or empty '
               '(put the shared data beside the repository or pass --data DIR)', file=sys.stderr)

@@ -136,7 +136,7 @@ def parser():
     c.add_argument('--no-sustain', action='store_true', help='keep note durations as written, ignoring the pedal')
     c.set_defaults(func=data_clean)
     t = sub.add_parser('train', help='train a model; started again, it resumes from the last completed epoch')
-    t.add_argument('--data', default='music21', metavar='SOURCE', help="'music21' (default), 'maestro', 'piano-midi.de', or a folder of MIDI files")
+    t.add_argument('--data', default='music21', metavar='SOURCE', help="'music21' (default), 'maestro', 'piano-midi.de', 'asap', 'asap-performances', or a folder of MIDI files; several joined by commas, e.g. 'piano-midi.de,asap'")
     t.add_argument('--model', default='lstm', choices=['seed', 'lstm', 'transformer'])
     t.add_argument('--epochs', type=int, default=20, metavar='N')
     t.add_argument('--out', metavar='DIR', help='run folder (default: runs/MODEL)')

@@ -13,11 +13,11 @@ import mido
 
 # %% auto #0
 __all__ = ['TPQ', 'PITCH_LO', 'PITCH_HI', 'N_PITCHES', 'MAX_DELTA', 'DEFAULT_TEMPO', 'MAX_FILE_BYTES', 'MAX_BEATS', 'NOTE_DTYPE',
-           'DROP_REASONS', 'CHANGE_REASONS', 'PITCH', 'ON', 'DELTA', 'VELOCITY', 'CLEAN_VERSION', 'MidiError',
-           'read_midi', 'check_midi', 'make_midi', 'midi_bytes', 'CleanReport', 'gap_warp', 'Piece', 'clean_midi',
-           'notes_to_messages', 'messages_to_notes', 'count_unreleased', 'notes_to_midi', 'piece_to_midi',
-           'shared_data_dir', 'cache_dir', 'save_piece', 'load_piece', 'clean_file', 'clean_files', 'check_files',
-           'check_totals']
+           'DOUBLE_STRIKE', 'DROP_REASONS', 'CHANGE_REASONS', 'PITCH', 'ON', 'DELTA', 'VELOCITY', 'CLEAN_VERSION',
+           'MidiError', 'read_midi', 'check_midi', 'make_midi', 'midi_bytes', 'CleanReport', 'gap_warp', 'Piece',
+           'clean_midi', 'notes_to_messages', 'messages_to_notes', 'count_unreleased', 'notes_to_midi', 'piece_to_midi',
+           'beat_ticks', 'bar_map', 'note_positions', 'shared_data_dir', 'cache_dir', 'save_piece', 'load_piece',
+           'clean_file', 'clean_files', 'check_files', 'check_totals']
 
 # %% ../nbs/00_data.ipynb #57ddf5af
 TPQ = 480                 # ticks per quarter note of every note table and message list
@@ -91,9 +91,11 @@ def midi_bytes(mid):
     buf = io.BytesIO(); mid.save(file=buf); return buf.getvalue()
 
 # %% ../nbs/00_data.ipynb #66ab8591
+DOUBLE_STRIKE = 2    # ticks: a note this short, struck again on its key within this many ticks, is one strike
 DROP_REASONS = {
     'drums': 'on the drum channel (10)',
     'duplicate': 'struck again at the same tick on the same key',
+    'double_strike': f'at most {DOUBLE_STRIKE} ticks long and struck again on its key at once (a score writer\'s artefact)',
 }
 CHANGE_REASONS = {
     'restruck': 'ended early because its key was struck again',
@@ -198,20 +200,28 @@ class Piece:
     piece_id: str = ''
     composer: str = ''
     report: CleanReport | None = None
+    collection: str = ''              # where it comes from: 'piano-midi.de', 'asap', a folder's name, ...
+    licence: str = ''                 # the collection's licence
+    credit: str = ''                  # whom to credit when the piece or a model trained on it is distributed
 
     def __len__(self): return len(self.notes)
     @property
     def beats(self): return float(self.notes['end'].max()) / TPQ if len(self.notes) else 0.
     def __repr__(self):
-        return f"Piece({self.piece_id!r}, composer={self.composer!r}, notes={len(self.notes)}, beats={self.beats:.1f})"
+        where = f", collection={self.collection!r}" if self.collection else ''
+        return f"Piece({self.piece_id!r}, composer={self.composer!r}{where}, notes={len(self.notes)}, beats={self.beats:.1f})"
 
 # %% ../nbs/00_data.ipynb #1db91587
 def _resolve_keys(notes, rep):
-    "Sort by (pitch, start); drop same-key duplicates (keeping the longest); end each note by the next strike of its key"
+    "Sort by (pitch, start); drop same-key duplicates (keeping the longest) and double strikes; end each note by the next strike of its key"
     notes = notes[np.lexsort((-notes['end'], notes['start'], notes['pitch']))]
     same = notes['pitch'][1:] == notes['pitch'][:-1]
     dup = np.concatenate([[False], same & (notes['start'][1:] == notes['start'][:-1])])
     rep.dropped['duplicate'] += int(dup.sum()); notes = notes[~dup]
+    same = notes['pitch'][1:] == notes['pitch'][:-1]
+    nxt = np.append(np.where(same, notes['start'][1:], np.iinfo(np.int64).max), np.iinfo(np.int64).max)
+    double = (np.minimum(notes['end'], nxt) - notes['start'] <= DOUBLE_STRIKE) & (nxt - notes['start'] <= 2 * DOUBLE_STRIKE)
+    if double.any(): rep.dropped['double_strike'] += int(double.sum()); notes = notes[~double]
     same = notes['pitch'][1:] == notes['pitch'][:-1]
     nxt = np.where(same, notes['start'][1:], np.iinfo(np.int64).max)
     cut = np.concatenate([nxt < notes['end'][:-1], [False]])
@@ -364,6 +374,52 @@ def piece_to_midi(piece):
     "The cleaned piece as a MIDI file, with its tempo map: what the models learn from, to listen to"
     return notes_to_midi(piece.notes, piece.tempos, piece.time_signatures)
 
+# %% ../nbs/00_data.ipynb #7aab8abf
+def beat_ticks(numerator, denominator):
+    "Ticks of one counted beat: a dotted beat in compound metres (6/8, 9/8, 12/8), else the signature's note value"
+    unit = 4 * TPQ // denominator
+    return 3 * unit if numerator % 3 == 0 and numerator > 3 else unit
+
+def _bar_ticks(numerator, denominator): return numerator * 4 * TPQ // denominator
+
+def _split_bar(sigs, i):
+    "The full signature (numerator, denominator) whose bar segments i and i+1 make together (a bar split by a repeat), or None"
+    if i + 2 >= len(sigs): return None
+    one = lambda k: sigs[k + 1, 0] - sigs[k, 0] == _bar_ticks(*sigs[k, 1:])
+    if not (one(i) and one(i + 1)): return None
+    both = _bar_ticks(*sigs[i, 1:]) + _bar_ticks(*sigs[i + 1, 1:])
+    for k in (i - 1, i + 2):
+        if 0 <= k < len(sigs) and _bar_ticks(*sigs[k, 1:]) == both: return tuple(sigs[k, 1:])
+    return None
+
+def bar_map(time_signatures,  # (tick, numerator, denominator) rows, the first at tick 0
+            end):             # the last tick to cover
+    "Bars from 0 to `end`: rows (start, downbeat, beat ticks, number); a pickup's downbeat lies before its start"
+    sigs = np.asarray(time_signatures, np.int64).reshape(-1, 3)
+    pickup = (len(sigs) > 1 and sigs[1, 0] - sigs[0, 0] == _bar_ticks(*sigs[0, 1:])
+              and _bar_ticks(*sigs[1, 1:]) > sigs[1, 0] - sigs[0, 0])
+    rows, number, i = [], 0 if pickup else 1, 0
+    while i < len(sigs):
+        tick, num, den = sigs[i]
+        if i == 0 and pickup:
+            rows.append((tick, sigs[1, 0] - _bar_ticks(*sigs[1, 1:]), beat_ticks(*sigs[1, 1:]), 0)); number, i = 1, 1; continue
+        whole = _split_bar(sigs, i) if i > 0 else None
+        if whole:      # two short bars that are one bar of the metre around them: the repeat of an unfolded upbeat
+            rows.append((tick, tick, beat_ticks(*whole), number)); number += 1; i += 2; continue
+        stop = sigs[i + 1, 0] if i + 1 < len(sigs) else max(int(end), int(tick)) + 1
+        for start in range(int(tick), int(stop), _bar_ticks(num, den)):
+            rows.append((start, start, beat_ticks(num, den), number)); number += 1
+        i += 1
+    return np.array(rows, np.int64).reshape(-1, 4)
+
+def note_positions(ticks,            # note starts (or any ticks)
+                   time_signatures): # the piece's (tick, numerator, denominator) rows
+    "(bar, beat) of each tick: bar numbers (a pickup is bar 0) and beats since the bar's downbeat, from 0"
+    ticks = np.asarray(ticks, np.int64)
+    bars = bar_map(time_signatures, int(ticks.max()) if ticks.size else 0)
+    b = bars[np.maximum(np.searchsorted(bars[:, 0], ticks, side='right') - 1, 0)]
+    return b[:, 3], (ticks - b[:, 1]) / b[:, 2]
+
 # %% ../nbs/00_data.ipynb #776e9b13
 def shared_data_dir(name='piano-midi-de'):
     "The shared real-MIDI folder beside the repository (`../shared/data/NAME`), or None when absent"
@@ -375,7 +431,7 @@ def shared_data_dir(name='piano-midi-de'):
             return d.parent / 'shared' / 'data' / name
 
 # %% ../nbs/00_data.ipynb #8a7c1001
-CLEAN_VERSION = 3   # bump when cleaning changes, to invalidate caches
+CLEAN_VERSION = 4   # bump when cleaning changes, to invalidate caches
 
 def cache_dir():
     "Where cleaned pieces are cached: `$PIANOGEN_CACHE`, else the user cache directory"
@@ -391,7 +447,8 @@ def save_piece(piece, path):
     "Store a piece (notes, tempo map, report) in one `.npz` file"
     rep = json.dumps(dict(piece.report.as_dict(), dropped=piece.report.dropped, changed=piece.report.changed)) if piece.report else ''
     np.savez(path, notes=piece.notes, tempos=piece.tempos, time_signatures=piece.time_signatures,
-             meta=np.array(json.dumps(dict(piece_id=piece.piece_id, composer=piece.composer, report=rep))))
+             meta=np.array(json.dumps(dict(piece_id=piece.piece_id, composer=piece.composer, report=rep, collection=piece.collection,
+                                           licence=piece.licence, credit=piece.credit))))
 
 def load_piece(path):
     "Read a piece stored by `save_piece`"
@@ -402,13 +459,15 @@ def load_piece(path):
             d = json.loads(meta['report'])
             rep = CleanReport(d['file'], d['notes_in'], d['notes_out'], Counter(d['dropped']), Counter(d['changed']),
                               d['orphan_note_offs'], d['clipped_gaps'], d['clipped_ticks'], d['unreleased'])
-        return Piece(z['notes'], z['tempos'], z['time_signatures'], meta['piece_id'], meta['composer'], rep)
+        return Piece(z['notes'], z['tempos'], z['time_signatures'], meta['piece_id'], meta['composer'], rep,
+                     meta.get('collection', ''), meta.get('licence', ''), meta.get('credit', ''))
 
 # %% ../nbs/00_data.ipynb #12cc849a
 def clean_file(path,            # a MIDI file
                sustain=True, clip_gaps=True,
                cache=True,      # read and write the on-disk cache
-               piece_id='', composer=''):
+               piece_id='', composer='',
+               cached_only=False): # only read the cache: None when the file is not in it
     "`clean_midi` for a file on disk, through the cache"
     path = Path(path)
     try:
@@ -423,6 +482,7 @@ def clean_file(path,            # a MIDI file
         if piece is not None:
             piece.piece_id, piece.composer, piece.report.file = piece_id or path.stem, composer, str(path)
             return piece
+    if cached_only: return None
     piece = clean_midi(data, name=str(path), sustain=sustain, clip_gaps=clip_gaps, piece_id=piece_id or path.stem, composer=composer)
     if key:
         tmp = key.with_suffix(f'.{os.getpid()}.tmp.npz')
@@ -446,14 +506,17 @@ def clean_files(paths,              # MIDI files
     labels = labels or {}
     jobs = [(p, dict(kwargs, **dict(zip(('piece_id', 'composer'), labels.get(str(p), labels.get(p, ())))))) for p in paths]
     workers = workers or os.cpu_count() or 1
-    bar = dict(total=len(jobs), disable=not progress, desc='cleaning MIDI', unit='file')
-    if workers == 1 or len(jobs) < 4: results = [_clean_one(j) for j in tqdm(jobs, **bar)]
+    results = [_clean_one((p, dict(kw, cached_only=True))) if kwargs.get('cache', True) else (None, None) for p, kw in jobs]
+    todo = [i for i, r in enumerate(results) if r == (None, None)]    # not cached: clean them, in parallel
+    bar = dict(total=len(todo), disable=not progress or not todo, desc='cleaning MIDI', unit='file')
+    if workers == 1 or len(todo) < 4: done = [_clean_one(jobs[i]) for i in tqdm(todo, **bar)]
     else:
         from concurrent.futures import ProcessPoolExecutor
         import multiprocessing as mp
         ctx = mp.get_context('fork') if 'fork' in mp.get_all_start_methods() else None
         with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
-            results = list(tqdm(ex.map(_clean_one, jobs, chunksize=max(1, len(jobs) // (8 * workers))), **bar))
+            done = list(tqdm(ex.map(_clean_one, [jobs[i] for i in todo], chunksize=max(1, len(todo) // (8 * workers))), **bar))
+    for i, r in zip(todo, done): results[i] = r
     return [p for p, _ in results if p is not None], [f for _, f in results if f is not None]
 
 # %% ../nbs/00_data.ipynb #2a07e772

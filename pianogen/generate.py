@@ -665,11 +665,12 @@ def ship_model(run_dir,              # a `pianogen train` output folder
                assets=None,          # where to write (default: the package's assets)
                name='pianogen-lstm', # file stem of the model
                per_piece=8,          # primer windows per generation piece
-               credit=DATA_CREDIT):
+               credit=None):        # default: `DATA_CREDIT` for piano-midi.de alone, else every collection's credit
     "Write a run's best model, its generation-set primers and a model card into `assets`"
     import json
     from pianogen.model import save_for_generation, load_model as load_file
     from pianogen.tokens import build_dataset
+    from pianogen.sources import weights_licence, training_data
     run, assets = Path(run_dir), Path(assets or ASSETS)
     config = json.loads((run / 'config.json').read_text())
     data = build_dataset(config['data'], seed=config['seed'])
@@ -682,9 +683,13 @@ def ship_model(run_dir,              # a `pianogen train` output folder
     primers.save(assets / 'primers.npz')
     model = load_file(run / 'best.keras')
     save_for_generation(model, assets / f'{name}.keras')
+    learned = training_data(data)
+    if credit is None: credit = DATA_CREDIT if [c['collection'] for c in learned] == ['piano-midi.de'] else \
+        'Trained on ' + '; '.join(f"{c['credit'] or c['collection']} ({c['licence']})" for c in learned) + '.'
     summary = json.loads((run / 'summary.json').read_text()) if (run / 'summary.json').exists() else {}
     card = dict(model=f'{name}.keras', kind=model.kind, parameters=int(model.count_params()), composers=list(model.composers or []),
                 tokenizer=model.tokenizer.get_config(), seq_len=model.seq_len, source=config['data'], data=config['data_summary'],
-                generation_pieces=config['split']['generation'], training=summary, credit=credit)
+                generation_pieces=config['split']['generation'], training=summary, credit=credit,
+                weights_licence=weights_licence(c['collection'] for c in learned), training_data=learned)
     (assets / 'model.json').write_text(json.dumps(card, indent=1, ensure_ascii=False, default=str))
     return card

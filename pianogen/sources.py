@@ -4,18 +4,21 @@
 
 # %% ../nbs/00c_sources.ipynb #9e305cd4
 from __future__ import annotations
-import os, hashlib, warnings
+import os, csv, hashlib, inspect, warnings
 from collections import Counter
 from pathlib import Path
 import numpy as np
-from .data import TPQ, NOTE_DTYPE, DEFAULT_TEMPO, CLEAN_VERSION, MidiError
-from .data import clean_midi, clean_files, notes_to_midi, cache_dir, save_piece, load_piece
+from .data import Piece, TPQ, NOTE_DTYPE, DEFAULT_TEMPO, CLEAN_VERSION, MidiError
+from .data import clean_midi, clean_files, notes_to_midi, cache_dir, save_piece, load_piece, shared_data_dir
 
 # %% auto #0
 __all__ = ['CORPUS_COMPOSERS', 'SCORE_SUFFIXES', 'GRACE_TICKS', 'DEFAULT_VELOCITY', 'DYNAMIC_LEVELS', 'CHANNELS', 'SCORE_VERSION',
-           'SOURCES', 'corpus_root', 'corpus_folder_label', 'corpus_files', 'part_notes', 'score_meta', 'score_midi',
-           'score_piece', 'corpus_piece', 'music21_pieces', 'folder_labels', 'folder_pieces', 'maestro_records',
-           'maestro_splits', 'maestro_pieces', 'piano_midi_de_pieces', 'load_pieces', 'composers']
+           'COLLECTIONS', 'ASAP_COMPOSERS', 'SHARED_MIN', 'SOURCES', 'FOLDER_COLLECTIONS', 'corpus_root',
+           'corpus_folder_label', 'corpus_files', 'part_notes', 'score_meta', 'score_midi', 'score_piece',
+           'corpus_piece', 'music21_pieces', 'folder_labels', 'folder_pieces', 'maestro_records', 'maestro_splits',
+           'maestro_pieces', 'piano_midi_de_pieces', 'tag_pieces', 'weights_licence', 'training_data', 'asap_root',
+           'asap_name', 'asap_scores', 'asap_pieces', 'on_the_beat', 'asap_performance_pieces', 'fingerprint',
+           'shared_pieces', 'source_list', 'load_pieces', 'composers']
 
 # %% ../nbs/00c_sources.ipynb #7843e973
 CORPUS_COMPOSERS = {   # music21 corpus folder -> composer, in MAESTRO's spelling: the tonal classical scores
@@ -318,16 +321,216 @@ def piano_midi_de_pieces(root=None,       # the piano-midi.de folder; default `d
     pieces, bad = _record_pieces(records, workers, progress)
     return pieces, failures + bad
 
-# %% ../nbs/00c_sources.ipynb #19ab0472
-SOURCES = {'music21': music21_pieces, 'maestro': maestro_pieces, 'piano-midi.de': piano_midi_de_pieces}
+# %% ../nbs/00c_sources.ipynb #ca662324
+COLLECTIONS = {   # collection -> its licence, whether that licence forbids commercial use, and whom to credit
+    'piano-midi.de': dict(licence='CC BY-SA (Germany): Creative Commons Attribution-ShareAlike, Germany', non_commercial=False,
+                          credit='piano-midi.de, © Bernd Krueger (www.piano-midi.de)'),
+    'asap': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0', non_commercial=True,
+                 credit='ASAP dataset: Foscarin, McLeod, Rigaux, Jacquemard, Sakai, "ASAP: a dataset of aligned scores and '
+                        'performances for piano transcription", ISMIR 2020'),
+    'asap-performances': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0',
+                              non_commercial=True, credit='ASAP dataset (performances, from MAESTRO): Foscarin, McLeod, Rigaux, '
+                              'Jacquemard, Sakai, ISMIR 2020'),
+    'maestro': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0', non_commercial=True,
+                    credit='MAESTRO v3.0.0: Hawthorne et al., "Enabling factorized piano music modeling and generation with '
+                           'the MAESTRO dataset", ICLR 2019'),
+    'music21': dict(licence="the music21 corpus's terms (BSD-3-Clause for music21; public-domain scores)", non_commercial=False,
+                    credit='the music21 corpus (Cuthbert and Ariza)'),
+}
 
-def load_pieces(source='music21', # 'music21', 'maestro', 'piano-midi.de', or a folder of MIDI files
-                **kwargs):        # passed to the source's function
-    "Cleaned pieces from a source: (pieces, failures)"
-    if isinstance(source, str) and source in SOURCES: return SOURCES[source](**kwargs)
-    if Path(source).is_dir(): return folder_pieces(source, **kwargs)
-    raise ValueError(f"unknown data source {str(source)!r}: use one of {', '.join(map(repr, SOURCES))}, "
-                     f"or the path of a folder of MIDI files")
+def tag_pieces(pieces, collection):
+    "Give pieces their collection, its licence and its credit (a folder: its name, licence unknown); returns them"
+    info = COLLECTIONS.get(collection, dict(licence="unknown: the folder's own terms", credit=''))
+    for p in pieces: p.collection, p.licence, p.credit = collection, info['licence'], info['credit']
+    return pieces
+
+def weights_licence(collections): # the collections a model learned from
+    "The licence a model's weights take from its training data: non-commercial share-alike if any collection is"
+    names = sorted(set(collections))
+    if any(COLLECTIONS.get(c, {}).get('non_commercial') for c in names):
+        return f"CC BY-NC-SA 4.0: non-commercial use only, share-alike (trained on {', '.join(names)})"
+    if names == ['piano-midi.de']: return 'CC BY-SA (Germany): share-alike, crediting piano-midi.de (trained on piano-midi.de)'
+    return f"as the training data's own licences allow (trained on {', '.join(names)})"
+
+def training_data(dataset):
+    "[{'collection', 'licence', 'credit', 'pieces', 'notes'}] for each collection of a `Dataset`'s training pieces"
+    out = {}
+    for p in dataset.split.train:
+        c = out.setdefault(p.collection or 'unnamed', dict(collection=p.collection or 'unnamed', licence=p.licence, credit=p.credit, pieces=0, notes=0))
+        c['pieces'] += 1; c['notes'] += len(p)
+    return [out[c] for c in sorted(out)]
+
+# %% ../nbs/00c_sources.ipynb #db99ef8a
+ASAP_COMPOSERS = {   # ASAP's composer folders -> MAESTRO's spelling
+    'Bach': 'Johann Sebastian Bach', 'Balakirev': 'Mily Balakirev', 'Beethoven': 'Ludwig van Beethoven',
+    'Brahms': 'Johannes Brahms', 'Chopin': 'Frédéric Chopin', 'Debussy': 'Claude Debussy', 'Glinka': 'Mikhail Glinka',
+    'Haydn': 'Joseph Haydn', 'Liszt': 'Franz Liszt', 'Mozart': 'Wolfgang Amadeus Mozart', 'Prokofiev': 'Sergei Prokofiev',
+    'Rachmaninoff': 'Sergei Rachmaninoff', 'Ravel': 'Maurice Ravel', 'Schubert': 'Franz Schubert',
+    'Schumann': 'Robert Schumann', 'Scriabin': 'Alexander Scriabin'}
+
+def asap_root(root=None):
+    "The ASAP folder: `root`, else `../shared/data/asap` when present, else `data_dir()/'asap'`"
+    from pianogen.download import data_dir
+    root = Path(root) if root is not None else shared_data_dir('asap') or data_dir() / 'asap'
+    if not (root / 'metadata.csv').is_file():
+        raise FileNotFoundError(f"ASAP is not in {str(root)!r}: no metadata.csv there (pass `root=` the folder of a local ASAP copy)")
+    return root
+
+def _version_rank(folder): # prefer the version with repeats: '21-1' over '21-1_no_repeat', '6_..._repeat' over '6_...'
+    last = folder.rsplit('/', 1)[-1]
+    return ('_no_' in f'_{last}', not last.endswith('repeat'), folder)
+
+def asap_name(composer, title): # ASAP's composer folder and title
+    "A name a person recognises: 'Beethoven Piano Sonata 21-1'"
+    return f"{composer} {title.replace('_', ' ')}".replace('Sonatas ', 'Sonata ').replace('  ', ' ')
+
+def asap_scores(root=None):
+    "{score file: (name, composer)} for one score per ASAP piece, the version with repeats preferred"
+    root = asap_root(root)
+    versions = {}
+    with open(root / 'metadata.csv', newline='', encoding='utf-8') as f:
+        for row in csv.DictReader(f): versions.setdefault((row['composer'], row['title']), set()).add(row['midi_score'])
+    listed = {s for v in versions.values() for s in v}
+    for f in sorted(root.rglob('midi_score.mid')):     # scores no performance uses, so not in the metadata
+        rel = f.relative_to(root).as_posix()
+        if rel not in listed: versions.setdefault((rel.split('/')[0], '_'.join(rel.split('/')[1:-1])), set()).add(rel)
+    chosen = {(c, t): min(v, key=lambda s: _version_rank(s.rsplit('/', 1)[0])) for (c, t), v in versions.items()}
+    return {str(root / s): (asap_name(c, t), ASAP_COMPOSERS.get(c, c)) for (c, t), s in sorted(chosen.items())}
+
+def asap_pieces(root=None,       # a local ASAP copy; default `../shared/data/asap` when present
+                workers=None, progress=True):
+    "Cleaned ASAP score files, one per piece: (pieces, failures)"
+    labels = asap_scores(root)
+    pieces, failures = clean_files(list(labels), workers=workers, progress=progress, labels=labels)
+    return tag_pieces(pieces, 'asap'), failures
+
+# %% ../nbs/00c_sources.ipynb #d9f45699
+def _seconds(ticks, tempos):
+    "Seconds at `ticks` (480 per quarter) under a (tick, microseconds per quarter) tempo map"
+    tempos = np.asarray(tempos, np.float64).reshape(-1, 2)
+    at = np.concatenate([[0], np.cumsum(np.diff(tempos[:, 0]) * tempos[:-1, 1] / 1e6 / TPQ)])
+    i = np.maximum(np.searchsorted(tempos[:, 0], ticks, side='right') - 1, 0)
+    return at[i] + (np.asarray(ticks, np.float64) - tempos[i, 0]) * tempos[i, 1] / 1e6 / TPQ
+
+def _read_beats(path): # an ASAP annotations file
+    "Annotated beat times in seconds"
+    return np.array([float(line.split('\t')[0]) for line in Path(path).read_text().splitlines() if line.strip()])
+
+def _interp(x, xs, ys):
+    "Piecewise-linear map through (xs, ys), extended past both ends along the first and last segment"
+    y = np.interp(x, xs, ys)
+    lo, hi = x < xs[0], x > xs[-1]
+    y[lo] = ys[0] + (x[lo] - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0])
+    y[hi] = ys[-1] + (x[hi] - xs[-1]) * (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+    return y
+
+def on_the_beat(performance,   # the cleaned performance (`clip_gaps=False`: its ticks must follow its seconds)
+                perf_beats,    # its annotated beats, in seconds
+                score,         # the cleaned score (`clip_gaps=False`)
+                score_beats,   # the score's annotated beats, in seconds
+                name='<performance>', piece_id='', composer='',
+                clip_gaps=True): # clip the result's long silences, as every piece's
+    "A cleaned performance `Piece` moved onto `score`'s beat: note times mapped beat by beat from the performance to the score"
+    if len(perf_beats) != len(score_beats) or len(perf_beats) < 2:
+        raise MidiError(name, f"annotations disagree: {len(perf_beats)} beats in the performance, {len(score_beats)} in the score")
+    grid = np.arange(0, int(score.notes['end'].max()) + TPQ, 1)                  # score ticks and their seconds
+    beat_ticks = np.interp(score_beats, _seconds(grid, score.tempos), grid)
+    notes = performance.notes.copy()
+    for col in ('start', 'end'): notes[col] = np.rint(_interp(_seconds(performance.notes[col], performance.tempos), perf_beats, beat_ticks))
+    shift = min(0, int(notes['start'].min()))      # a note played before the first beat's tick 0
+    notes['start'] -= shift; notes['end'] = np.maximum(notes['end'] - shift, notes['start'] + 1)
+    return clean_midi(notes_to_midi(notes, score.tempos, score.time_signatures), name=name, sustain=False,
+                      clip_gaps=clip_gaps, piece_id=piece_id, composer=composer)
+
+# %% ../nbs/00c_sources.ipynb #4f527308
+def _performance_job(job):
+    perf, perf_ann, score, score_ann, name, composer = job
+    from pianogen.data import clean_file
+    try:
+        key = hashlib.sha1(b''.join(Path(p).read_bytes() for p in job[:4]) + f'|v{CLEAN_VERSION}|on-beat'.encode()).hexdigest()
+        path = cache_dir() / f'asap-on-beat-{key}.npz'
+        if path.exists():
+            piece = load_piece(path); piece.piece_id, piece.composer = name, composer; return piece, None
+        piece = on_the_beat(clean_file(perf, clip_gaps=False), _read_beats(perf_ann), clean_file(score, clip_gaps=False),
+                            _read_beats(score_ann), name=str(perf), piece_id=name, composer=composer)
+        tmp = path.with_suffix(f'.{os.getpid()}.tmp.npz'); save_piece(piece, tmp); os.replace(tmp, path)
+        return piece, None
+    except MidiError as e: return None, (e.source, e.reason)
+
+def asap_performance_pieces(root=None,    # a local ASAP copy; default `../shared/data/asap` when present
+                            limit=None,   # only the first `limit` performances (metadata order)
+                            workers=None, progress=True):
+    "ASAP's performances placed on their score's beat, velocities and pedal kept: (pieces, failures)"
+    root = asap_root(root)
+    with open(root / 'metadata.csv', newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))[:limit]
+    jobs = [tuple(str(root / r[k]) for k in ('midi_performance', 'performance_annotations', 'midi_score', 'midi_score_annotations'))
+            + (f"{asap_name(r['composer'], r['title'])} ({Path(r['midi_performance']).stem})", ASAP_COMPOSERS.get(r['composer'], r['composer']))
+            for r in rows]
+    results = _run_jobs(_performance_job, jobs, [Path(j[0]).stat().st_size for j in jobs], workers, progress, 'placing performances')
+    return tag_pieces([p for p, _ in results if p is not None], 'asap-performances'), [f for _, f in results if f is not None]
+
+# %% ../nbs/00c_sources.ipynb #b96c80c2
+SHARED_MIN = 0.2    # share of the smaller fingerprint two pieces must have in common to be one piece
+
+def fingerprint(piece, n=8):
+    "Sorted unique hashes of the piece's n-note pitch sequences (notes in (start, pitch) order)"
+    pitch = piece.notes['pitch'].astype(np.int64)
+    if len(pitch) < n: return np.unique(pitch)
+    h = np.zeros(len(pitch) - n + 1, np.int64)
+    for k in range(n): h = h * 131 + pitch[k:len(pitch) - n + 1 + k]
+    return np.unique(h)
+
+def shared_pieces(pieces, min_share=SHARED_MIN):
+    "[(piece id, piece id, share)] for pieces of different collections (and one composer) that are the same music"
+    out = [(p.piece_id.rsplit(' (', 1)[0], p.piece_id, 1.0) for p in pieces if p.collection == 'asap-performances']  # by name
+    by_composer = {}
+    for p in pieces: by_composer.setdefault(p.composer, []).append(p)
+    for ps in by_composer.values():
+        if len({p.collection for p in ps}) < 2: continue
+        fps = [fingerprint(p) for p in ps]
+        for i in range(len(ps)):
+            for j in range(i + 1, len(ps)):
+                if ps[i].collection == ps[j].collection or {ps[i].collection, ps[j].collection} == {'asap', 'asap-performances'}: continue
+                share = len(np.intersect1d(fps[i], fps[j], assume_unique=True)) / max(1, min(len(fps[i]), len(fps[j])))
+                if share >= min_share: out.append((ps[i].piece_id, ps[j].piece_id, round(share, 3)))
+    return sorted(out)
+
+# %% ../nbs/00c_sources.ipynb #19ab0472
+SOURCES = {'music21': music21_pieces, 'maestro': maestro_pieces, 'piano-midi.de': piano_midi_de_pieces, 'asap': asap_pieces,
+           'asap-performances': asap_performance_pieces}
+
+def source_list(source): # a name, a folder, a list of them, or names and folders joined by commas
+    "The sources `source` names, each a name of `SOURCES` or a folder; a ValueError naming what is neither"
+    if isinstance(source, (str, os.PathLike)):
+        items = [source] if Path(source).is_dir() or ',' not in str(source) else [s.strip() for s in str(source).split(',') if s.strip()]
+    else: items = list(source)
+    bad = [s for s in items if not (isinstance(s, str) and s in SOURCES) and not Path(s).is_dir()]
+    if bad or not items:
+        raise ValueError(f"unknown data source {', '.join(repr(str(s)) for s in bad) or repr(source)}: use one of "
+                         f"{', '.join(map(repr, SOURCES))}, or the path of a folder of MIDI files (several: a list or 'piano-midi.de,asap')")
+    return items
+
+FOLDER_COLLECTIONS = {'piano-midi-de': 'piano-midi.de'}   # a folder of this name is that collection
+
+def _load_one(source, kwargs, strict=True):
+    "(pieces, failures) of one source, tagged: a named source, an ASAP copy (it has metadata.csv), or a folder of MIDI files"
+    if isinstance(source, str) and source in SOURCES: fn, args, collection = SOURCES[source], (), source
+    elif (Path(source) / 'metadata.csv').is_file() and any(Path(source).rglob('midi_score.mid')): fn, args, collection = asap_pieces, (source,), 'asap'
+    else: fn, args, collection = folder_pieces, (source,), FOLDER_COLLECTIONS.get(Path(source).name, Path(source).name)
+    if not strict: kwargs = {k: v for k, v in kwargs.items() if k in inspect.signature(fn).parameters}
+    pieces, failures = fn(*args, **kwargs)
+    return tag_pieces(pieces, collection), failures
+
+def load_pieces(source='music21', # a source name, a folder, or several: a list or 'piano-midi.de,asap'
+                **kwargs):        # passed to the source's function (with several: to each that takes it)
+    "Cleaned pieces from one source or several, each tagged with its collection: (pieces, failures)"
+    items = source_list(source)
+    if len(items) == 1: return _load_one(items[0], kwargs)
+    pieces, failures = [], []
+    for s in items:
+        ps, fs = _load_one(s, kwargs, strict=False)
+        pieces += ps; failures += fs
+    return pieces, failures
 
 def composers(pieces):
     "composer -> number of pieces, the most frequent first"

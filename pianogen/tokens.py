@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tokens.ipynb #8feb5d4c
 from __future__ import annotations
-import hashlib
+import hashlib, warnings
 from dataclasses import dataclass, field, asdict
 import numpy as np
 from fastcore.basics import patch
@@ -77,29 +77,54 @@ class Split:
     train: list
     validation: list
     generation: list
+    how: str = 'by composer'     # or 'across composers', for a folder too small to validate by composer
     def __repr__(self):
-        return f"Split(train={len(self.train)}, validation={len(self.validation)}, generation={len(self.generation)})"
+        how = '' if self.how == 'by composer' else f", {self.how}"
+        return f"Split(train={len(self.train)}, validation={len(self.validation)}, generation={len(self.generation)}{how})"
     def composers(self, part='generation'):
         "Sorted composers present in `part`"
         return sorted({p.composer for p in getattr(self, part)})
 
 def _rank(piece_id, seed): return hashlib.sha1(f'{seed}:{piece_id}'.encode()).hexdigest()
 
+def _units(pieces, groups, seed):
+    "Pieces gathered into units that stay together (groups that share a piece merge), sorted by rank"
+    root = {}
+    def find(x):
+        while root.get(x, x) != x: x = root[x]
+        return x
+    for g in groups or []:
+        for pid in list(g)[1:]: root[find(pid)] = find(list(g)[0])
+    units = {}
+    for p in pieces: units.setdefault(find(p.piece_id), []).append(p)
+    return sorted(units.values(), key=lambda u: min(_rank(p.piece_id, seed) for p in u))
+
+def _flat(units): return [p for u in units for p in u]
+
 def split_pieces(pieces,             # `Piece`s with `composer` and `piece_id`
                  validation=0.1,     # share of each composer's pieces for validation
                  generation=0.1,     # share of each composer's pieces for generation primers
-                 seed=0):
-    "Split pieces by composer into train / validation / generation, deterministically"
+                 seed=0,
+                 groups=()):         # lists of piece ids that are one piece (the same music in two collections)
+    "Split pieces by composer into train / validation / generation, deterministically; across composers for tiny folders"
+    units = _units(pieces, groups, seed)
+    if len(units) < 2: raise ValueError(f"{len(units)} piece{'s' * (len(units) != 1)} cannot be split: training needs at least 2 "
+                                        "(one to train on, one to validate on)")
     parts = Split([], [], [])
     by_composer = {}
-    for p in pieces: by_composer.setdefault(p.composer, []).append(p)
+    for u in units: by_composer.setdefault(u[0].composer, []).append(u)
     for composer in sorted(by_composer):
-        ps = sorted(by_composer[composer], key=lambda p: _rank(p.piece_id, seed))
-        n = len(ps)
+        us = by_composer[composer]
+        n = len(us)
         n_gen = max(1, round(n * generation)) if n >= 2 else 0
         n_val = max(1, round(n * validation)) if n >= 3 else 0
-        parts.generation += ps[:n_gen]; parts.validation += ps[n_gen:n_gen + n_val]; parts.train += ps[n_gen + n_val:]
-    return parts
+        parts.generation += _flat(us[:n_gen]); parts.validation += _flat(us[n_gen:n_gen + n_val]); parts.train += _flat(us[n_gen + n_val:])
+    if parts.validation: return parts
+    n = len(units)      # no composer has 3 pieces: validate (and prime) across composers
+    n_val = max(1, round(n * validation)); n_gen = min(max(1, round(n * generation)), n - n_val - 1)
+    warnings.warn(f"only {n} pieces and no composer with 3: split across composers ({n - n_val - n_gen} train, {n_val} validation, "
+                  f"{n_gen} generation); so little music makes a weak model")
+    return Split(_flat(units[n_val + n_gen:]), _flat(units[n_gen:n_gen + n_val]), _flat(units[:n_gen]), 'across composers')
 
 # %% ../nbs/01_tokens.ipynb #d1c829f7
 @dataclass
@@ -230,10 +255,22 @@ class Dataset:
     validation: list = field(default_factory=list)
     generation: list = field(default_factory=list)
     failures: list = field(default_factory=list)
+    shared: list = field(default_factory=list)    # (piece id, piece id, similarity): the same piece in two collections
+    def collections(self):
+        "collection -> {'train': pieces, 'validation': pieces, 'generation': pieces, 'notes': notes}"
+        out = {}
+        for part in ('train', 'validation', 'generation'):
+            for p in getattr(self.split, part):
+                c = out.setdefault(p.collection or 'unnamed', dict(train=0, validation=0, generation=0, notes=0))
+                c[part] += 1; c['notes'] += len(p)
+        return out
     def __repr__(self):
         n = lambda ms: sum(map(len, ms))
+        per = '; '.join(f"{c}: {v['train']}/{v['validation']}/{v['generation']}" for c, v in self.collections().items() if c != 'unnamed')
+        how = '' if self.split.how == 'by composer' else f", split {self.split.how}"
         return (f"Dataset(train={len(self.train)} pieces/{n(self.train):,} messages, validation={len(self.validation)}/"
-                f"{n(self.validation):,}, generation={len(self.generation)}/{n(self.generation):,}, failed={len(self.failures)})")
+                f"{n(self.validation):,}, generation={len(self.generation)}/{n(self.generation):,}, failed={len(self.failures)}"
+                f"{how}{', shared=' + str(len(self.shared)) if self.shared else ''}{'; ' + per if per else ''})")
 
 def drop_duplicates(pieces):
     "Pieces with notes identical to an earlier piece's left out: (kept, [(piece id, reason)])"
@@ -245,12 +282,15 @@ def drop_duplicates(pieces):
     return kept, dropped
 
 def dataset_from_pieces(pieces, failures=(), **split_kwargs):
-    "Split pieces (duplicates left out, so one cannot sit on both sides of the split) and turn each part into messages"
+    "Split pieces (duplicates left out, the same piece in two collections kept on one side) and turn each part into messages"
+    from pianogen.sources import shared_pieces
     pieces, dups = drop_duplicates(pieces)
-    s = split_pieces(pieces, **split_kwargs)
-    return Dataset(s, piece_messages(s.train), piece_messages(s.validation), piece_messages(s.generation), list(failures) + dups)
+    shared = shared_pieces(pieces)
+    s = split_pieces(pieces, groups=[(a, b) for a, b, _ in shared], **split_kwargs)
+    return Dataset(s, piece_messages(s.train), piece_messages(s.validation), piece_messages(s.generation),
+                   list(failures) + dups, shared)
 
-def build_dataset(source='music21', # 'music21', 'maestro', 'piano-midi.de', or a folder of MIDI files
+def build_dataset(source='music21', # a source name, a folder, several as a list or 'piano-midi.de,asap'
                   validation=0.1, generation=0.1, seed=0, **source_kwargs):
     "Pieces from `source`, split by piece, as messages"
     from pianogen.sources import load_pieces
