@@ -49,10 +49,9 @@ def data_clean(args):
 # %% ../nbs/08_cli.ipynb #d1ac6bc6
 def train_command(args):
     "Train a model; exit status 2 for a configuration or data error"
-    from pianogen.sources import SOURCES
-    if args.data not in SOURCES and not Path(args.data).is_dir():
-        print(f"pianogen train: unknown data source {args.data!r}: use one of {', '.join(map(repr, SOURCES))}, "
-              "or the path of a folder of MIDI files", file=sys.stderr); return 2
+    from pianogen.sources import source_list
+    try: source_list(args.data)           # a name, a folder, or several joined by commas
+    except ValueError as e: print(f"pianogen train: {e}", file=sys.stderr); return 2
     from pianogen.train import train, SIZES
     from pianogen.tokens import Augment
     out = Path(args.out or f'runs/{args.model}')

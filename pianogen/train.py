@@ -48,12 +48,13 @@ def synth_pieces(composers=('Bach', 'Chopin'), per_composer=4, beats=48, seed=0)
 # %% ../nbs/03_train.ipynb #5df566c9
 KINDS = {'seed': ('seed', False), 'lstm': ('grid', True), 'transformer': ('grid', True)}  # kind -> (tokenizer kind, all-position targets)
 
-def as_dataset(data,     # a `Dataset`, a list of `Piece`s, or a source: 'music21', 'maestro', 'piano-midi.de', a folder
+def as_dataset(data,     # a `Dataset`, a list of `Piece`s, or a source ('music21', 'piano-midi.de', 'asap', a folder), or several
                seed=0):  # seed of the split by piece
     "A `Dataset` with training pieces, from any of the forms `train` accepts"
     if isinstance(data, Dataset): ds = data
     elif isinstance(data, (list, tuple)) and all(isinstance(p, Piece) for p in data): ds = dataset_from_pieces(data, seed=seed)
-    elif isinstance(data, (str, os.PathLike)): ds = build_dataset(data, seed=seed)
+    elif isinstance(data, (str, os.PathLike)) or (isinstance(data, (list, tuple)) and all(isinstance(s, (str, os.PathLike)) for s in data)):
+        ds = build_dataset(data, seed=seed)   # a source, or several
     else: raise TypeError(f"data must be a Dataset, a list of Pieces, or a source name or folder, not {type(data).__name__}")
     if not ds.train: raise ValueError(f"empty dataset: no training pieces in {ds!r}")
     return ds
@@ -314,6 +315,7 @@ def backup_metadata_epoch(backup_dir):
 # %% ../nbs/03_train.ipynb #7b4611bb
 def _describe(data):
     return data if isinstance(data, (str, int, float, type(None))) else str(data) if isinstance(data, os.PathLike) \
+        else ','.join(map(str, data)) if isinstance(data, (list, tuple)) and all(isinstance(s, (str, os.PathLike)) for s in data) \
         else f"{type(data).__name__} of {len(data)}" if isinstance(data, (list, tuple)) else repr(data)
 
 def _windows(msgs, seq_len, all_positions, stride=None):
@@ -381,7 +383,7 @@ def _keras_multiworker_fixes(model, validation):
         model.train_step, model.test_step = as_vectors(model.train_step), as_vectors(model.test_step)
 
 # %% ../nbs/03_train.ipynb #d972f2d6
-def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a source: 'music21', 'maestro', 'piano-midi.de', a folder
+def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a source ('music21', 'piano-midi.de', 'asap', a folder), or several
           kind='lstm',             # 'seed', 'lstm' or 'transformer'
           out_dir='runs/lstm',     # checkpoints, logs and summaries go here
           epochs=20,
