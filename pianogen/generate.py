@@ -19,7 +19,7 @@ __all__ = ['FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P', 'LO
            'initial_loops', 'update_loops', 'loop_mask', 'LSTMDecoder', 'TransformerDecoder', 'initial_state',
            'update_state', 'Decoder', 'decoder_for', 'decode_sliding', 'resolve_composer', 'Primers',
            'primer_from_midi', 'single_note_primer', 'Generated', 'shipped_model_path', 'load_model', 'load_primers',
-           'generate', 'ship_model']
+           'model_card', 'credit_lines', 'generate', 'ship_model']
 
 # %% ../nbs/04_generate.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -599,6 +599,19 @@ def load_model(path=None):
 def load_primers(path=None):
     "The primers shipped with the model"
     return Primers.load(Path(path) if path else ASSETS / 'primers.npz')
+
+# %% ../nbs/04_generate.ipynb #2a675e8b
+def model_card(model=None):   # a .keras path, or None for the shipped model (a model object has no card)
+    "The model card (`model.json` beside the .keras file) as a dict; {} when there is none"
+    if model is not None and not isinstance(model, (str, Path)): return {}
+    import json
+    path = ASSETS / 'model.json' if model is None else Path(model).with_name('model.json')
+    return json.loads(path.read_text(encoding='utf-8')) if path.is_file() else {}
+
+def credit_lines(card):   # a model card
+    "Sentences on the weights' licence and the training data of a model card"
+    lines = [f"Model weights: {card['weights_licence']}."] if card.get('weights_licence') else []
+    return lines + [f"Trained on {d['collection']} ({d['credit']}), {d['licence']}." for d in card.get('training_data', [])]
 
 # %% ../nbs/04_generate.ipynb #292d50be
 def _decode(model, prim, n, cond, seed, sampling, fast, jit_compile, progress):
