@@ -39,7 +39,12 @@ class DevTools:
 
     def click(self, selector):
         "A real mouse click (a user gesture, so the page may play audio) at the middle of `selector`"
-        x, y = self.js(f"(r => [r.x + r.width / 2, r.y + r.height / 2])(document.querySelector({selector!r}).getBoundingClientRect())")
+        self.click_where(f"document.querySelector({selector!r})")
+
+    def click_where(self, element):
+        "A real mouse click at the middle of the element a JavaScript expression gives"
+        x, y = self.js(f"(r => [r.x + r.width / 2, r.y + r.height / 2])(({element}).getBoundingClientRect())")
+        self('Input.dispatchMouseEvent', type='mouseMoved', x=x, y=y)
         for kind in ('mousePressed', 'mouseReleased'):
             self('Input.dispatchMouseEvent', type=kind, x=x, y=y, button='left', clickCount=1)
 
