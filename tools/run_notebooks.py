@@ -33,7 +33,11 @@ def bin_of(name):
 def run_notebook(path, timeout=3600):
     "Execute one notebook in place; the seconds it took"
     nb, start = nbformat.read(path, as_version=4), time.monotonic()
-    Executor(timeout=timeout, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(NBS)}})
+    # the kernel leaves what C++ libraries write to fd 2 (TensorFlow's start-up log) to this terminal, not the notebook,
+    # and the widgets' state is not stored (a page without a kernel shows the player's static copy instead)
+    Executor(timeout=timeout, kernel_name='python3',
+             extra_arguments=['--IPKernelApp.capture_fd_output=False']).preprocess(nb, {'metadata': {'path': str(NBS)}})
+    nb.metadata.pop('widgets', None)
     nbformat.write(nb, path)
     return time.monotonic() - start
 
