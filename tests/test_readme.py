@@ -25,3 +25,10 @@ def test_licence_files():
     assert isinstance(card['weights_licence'], str) and card['weights_licence']
     assert card['training_data'] and all(set(d) == {'collection', 'licence', 'credit'} for d in card['training_data'])
     assert card['weights_licence'] in (ROOT / 'README.md').read_text()
+
+def test_ci_workflow_runs_ci_run_on_oldest_and_newest_python():
+    import pytest
+    yaml = pytest.importorskip('yaml', reason='PyYAML absent: it comes with the dev requirements (jupyter)')
+    job = yaml.safe_load((ROOT / '.github' / 'workflows' / 'test.yaml').read_text())['jobs']['test']
+    assert job['strategy']['matrix']['python-version'] == ['3.10', '3.12']
+    assert [s['run'].strip() for s in job['steps'] if 'run' in s][-1] == 'bash .ci/run'
