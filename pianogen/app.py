@@ -10,17 +10,18 @@ from fastcore.basics import patch
 from flask import Flask, jsonify, request, send_from_directory, render_template_string
 from werkzeug.exceptions import HTTPException
 from .generate import (generate, load_model, load_primers, resolve_composer, Sampling, PITCH_TEMPERATURE, PITCH_TOP_P,
-                               MAX_MESSAGES, DATA_CREDIT)
+                               MAX_MESSAGES, model_card, credit_lines)
 
 # %% auto #0
-__all__ = ['FIELDS', 'PIECE_NAME', 'PAGE', 'RequestError', 'check_request', 'PieceStore', 'PieceMaker', 'create_app',
+__all__ = ['SECONDS', 'FIELDS', 'PIECE_NAME', 'PAGE', 'RequestError', 'check_request', 'PieceStore', 'PieceMaker', 'create_app',
            'make_server', 'serve']
 
 # %% ../nbs/07_app.ipynb #cb366519
 class RequestError(ValueError):
     "A bad request: the message is shown to the user as it is"
 
-FIELDS = dict(composer=None, length=1000, temperature=PITCH_TEMPERATURE, top_p=PITCH_TOP_P, seed=None)   # temperature, top_p: of the pitch choice
+SECONDS = 30   # the length of a piece when a request gives none
+FIELDS = dict(composer=None, seconds=None, length=None, temperature=PITCH_TEMPERATURE, top_p=PITCH_TOP_P, seed=None)   # temperature, top_p: of the pitch choice
 
 def _number(body, name, integer=False):
     "`body[name]` as a finite number (an int if `integer`), or a `RequestError`"
@@ -33,7 +34,8 @@ def _number(body, name, integer=False):
 # %% ../nbs/07_app.ipynb #6c3a9f33
 def check_request(body,              # the parsed JSON body
                   composers,         # the composers the primers know
-                  max_length=5000):  # longest piece this server makes (messages)
+                  max_length=5000,   # longest piece this server makes, in messages
+                  max_seconds=300):  # and in seconds
     "The settings of a generation request, and a warning or None; `RequestError` if it is bad"
     if not isinstance(body, dict): raise RequestError(f"the request body must be a JSON object, not {type(body).__name__}")
     unknown = sorted(set(body) - set(FIELDS))
@@ -45,16 +47,23 @@ def check_request(body,              # the parsed JSON body
     if composer is not None:
         try: composer = resolve_composer(composer.strip(), composers)
         except ValueError as e: raise RequestError(str(e)) from None
-    length = _number(got, 'length', integer=True)
-    if length < 1: raise RequestError(f"length must be at least 1 message, not {length}")
-    if length > max_length: warning, length = f"length {length} capped at {max_length} messages (this server's limit)", max_length
+    seconds, length = got['seconds'], got['length']   # a length in seconds of music, or (for programs) in messages
+    if seconds is not None and length is not None: raise RequestError("give seconds or length, not both")
+    if length is not None:
+        length = _number(got, 'length', integer=True)
+        if length < 1: raise RequestError(f"length must be at least 1 message, not {length}")
+        if length > max_length: warning, length = f"length {length} capped at {max_length} messages (this server's limit)", max_length
+    else:
+        seconds = SECONDS if seconds is None else _number(got, 'seconds')
+        if not seconds > 0: raise RequestError(f"seconds must be more than 0, not {seconds:g}")
+        if seconds > max_seconds: warning, seconds = f"{seconds:g} seconds capped at {max_seconds:g} (this server's limit)", max_seconds
     temperature = _number(got, 'temperature')
     if not 0 <= temperature <= 5: raise RequestError(f"temperature must be between 0 and 5, not {temperature:g}")
     top_p = _number(got, 'top_p')
     if not 0 < top_p <= 1: raise RequestError(f"top_p must be in (0, 1], not {top_p:g}")
     seed = secrets.randbelow(2**31) if got['seed'] is None else _number(got, 'seed', integer=True)
     if not 0 <= seed < 2**31: raise RequestError(f"seed must be between 0 and {2**31 - 1}, not {seed}")
-    return dict(composer=composer, length=length, temperature=temperature, top_p=top_p, seed=seed), warning
+    return dict(composer=composer, seconds=seconds, length=length, temperature=temperature, top_p=top_p, seed=seed), warning
 
 # %% ../nbs/07_app.ipynb #0c9754db
 PIECE_NAME = re.compile(r'^[0-9a-f]{16}\.(mid|wav)$')
@@ -123,12 +132,13 @@ class PieceMaker:
     @property
     def composers(self): return self.primers.composers
 
-    def __call__(self, composer=None, length=1000, temperature=None, top_p=None, seed=None):
-        "One `Generated` piece"
+    def __call__(self, composer=None, seconds=None, length=None, temperature=None, top_p=None, seed=None):
+        "One `Generated` piece of `seconds` of music, or `length` messages (neither: SECONDS)"
         primers = self.primers
         with self._lock:
             if not hasattr(self._model, 'tokenizer'): self._model = load_model(self._model)
-            return generate(self._model, composer, length, primers=primers, seed=seed,
+            if seconds is None and length is None: seconds = SECONDS
+            return generate(self._model, composer, length or 1, seconds=seconds, primers=primers, seed=seed,
                             sampling=Sampling.for_pitch(temperature, top_p=top_p))[0]
 
     def warm_up(self):
@@ -161,9 +171,9 @@ PAGE = r"""<!doctype html>
 <form id="settings" onsubmit="return false">
  <label for="composer">Composer</label>
  <select id="composer" name="composer"><option value="any">Any composer</option></select>
- <label for="length">Length</label>
- <input id="length" name="length" type="number" min="1" max="{{ max_length }}" step="1" value="1000">
- <span class="hint">messages (note-ons and note-offs), at most {{ max_length }}</span>
+ <label for="seconds">Length</label>
+ <input id="seconds" name="seconds" type="number" min="1" max="{{ max_seconds }}" step="1" value="{{ seconds }}">
+ <span class="hint">seconds of music, at most {{ max_seconds }}</span>
  <label for="temperature">Pitch temperature</label>
  <input id="temperature" name="temperature" type="number" min="0" max="5" step="0.05" value="{{ pitch_temperature }}">
  <span class="hint">lower: safer and more repetitive; higher: more adventurous</span>
@@ -180,7 +190,7 @@ PAGE = r"""<!doctype html>
  <audio id="player" controls></audio>
  <p><a id="midi" download>Download MIDI</a><a id="wav" download>Download WAV</a></p>
 </div>
-<footer>{{ credit }}</footer>
+<footer>{% for line in credits %}{{ line }}<br>{% endfor %}The piano sound: the General MIDI SoundFont TimGM6mb.sf2 (from pretty_midi).</footer>
 <script>
 const $ = id => document.getElementById(id);
 fetch('/api/composers').then(r => r.json()).then(names => {
@@ -194,14 +204,14 @@ async function generatePiece() {
   button.disabled = true; $('error').textContent = ''; $('status').textContent = 'Composing…';
   const t0 = performance.now();
   try {
-    const body = {composer: $('composer').value, length: numberOrNull('length'),
+    const body = {composer: $('composer').value, seconds: numberOrNull('seconds'),
                   temperature: numberOrNull('temperature'), top_p: numberOrNull('top_p'), seed: numberOrNull('seed')};
     const r = await fetch('/api/generate', {method: 'POST', headers: {'Content-Type': 'application/json'},
                                             body: JSON.stringify(body)});
     const data = await r.json().catch(() => ({error: `the server answered ${r.status} ${r.statusText}`}));
     if (!r.ok) throw new Error(data.error || `the server answered ${r.status}`);
-    $('about').textContent = `${data.composer}, after primer ${data.primer}: ${data.length} messages, ` +
-      `${data.seconds.toFixed(1)} s (seed ${data.seed}, temperature ${data.temperature}, top-p ${data.top_p})`;
+    $('about').textContent = `${data.composer ?? 'no composer'}, after primer ${data.primer}: ` +
+      `${data.seconds.toFixed(1)} s, ${data.length} messages (seed ${data.seed}, temperature ${data.temperature}, top-p ${data.top_p})`;
     $('midi').href = data.midi; $('wav').href = data.wav;
     $('result').hidden = false;
     const player = $('player');
@@ -222,7 +232,8 @@ $('generate').addEventListener('click', generatePiece);
 def create_app(model=None,         # a model, a .keras path, or None for the shipped model
                primers=None,       # a `Primers` (None: the shipped ones)
                store=None,         # folder of generated pieces (None: a temporary folder)
-               max_length=5000,    # longest piece a request gets (messages)
+               max_length=5000,    # longest piece a request gets, in messages
+               max_seconds=300,    # and in seconds
                max_pieces=200,     # pieces kept in the store
                max_age_s=3600):    # seconds a piece is kept
     "The pianogen web app (Flask)"
@@ -235,7 +246,8 @@ def create_app(model=None,         # a model, a .keras path, or None for the shi
     app.extensions['pianogen_store'] = pieces
 
     @app.get('/')
-    def page(): return render_template_string(PAGE, max_length=max_length, credit=DATA_CREDIT, pitch_temperature=PITCH_TEMPERATURE, pitch_top_p=PITCH_TOP_P)
+    def page(): return render_template_string(PAGE, seconds=SECONDS, max_seconds=max_seconds, credits=credit_lines(model_card(model)),
+                                              pitch_temperature=PITCH_TEMPERATURE, pitch_top_p=PITCH_TOP_P)
 
     @app.get('/api/composers')
     def composers(): return jsonify(maker.composers)
@@ -245,7 +257,7 @@ def create_app(model=None,         # a model, a .keras path, or None for the shi
         raw = request.get_data()
         try: body = json.loads(raw) if raw.strip() else {}
         except ValueError as e: return jsonify(error=f"the request body is not JSON ({e})"), 400
-        try: settings, warning = check_request(body, maker.composers, max_length)
+        try: settings, warning = check_request(body, maker.composers, max_length, max_seconds)
         except RequestError as e: return jsonify(error=str(e)), 400
         piece = maker(**settings)
         piece_id = pieces.add(piece)

@@ -8,7 +8,8 @@ import argparse, json, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['data_check', 'data_clean', 'train_command', 'generate_command', 'evaluate_command', 'serve_command', 'parser', 'main']
+__all__ = ['TF_WARNING_MODULES', 'data_check', 'data_clean', 'train_command', 'generate_command', 'evaluate_command',
+           'serve_command', 'parser', 'main', 'quiet_tensorflow']
 
 # %% ../nbs/08_cli.ipynb #dd68f936
 def _expand(paths):
@@ -81,7 +82,8 @@ def generate_command(args):
     from pianogen.generate import generate, Sampling, MAX_MESSAGES
     err = lambda msg: (print(f"pianogen generate: {msg}", file=sys.stderr), 2)[1]
     if args.length is not None and args.length < 1: return err(f"--length must be at least 1 message, not {args.length}")
-    if args.seconds is not None and args.seconds <= 0: return err(f"--seconds must be > 0, not {args.seconds}")
+    if args.seconds is not None and not args.seconds > 0: return err(f"--seconds must be > 0, not {args.seconds}")
+    if args.seconds is not None and args.length is not None: return err("give --seconds or --length, not both")
     if not 1 <= args.count <= 64: return err(f"--count must be 1..64, not {args.count}")
     length = args.length or 1000
     if length > MAX_MESSAGES:
@@ -94,10 +96,12 @@ def generate_command(args):
                           primer='note' if args.from_note else args.primer, sampling=sampling, seed=args.seed,
                           fast=not args.sliding, progress=sys.stderr.isatty())
     except ValueError as e: return err(e)
+    from pianogen.generate import load_model
+    unnamed = 'none (the mean of the model\'s composers)' if load_model(args.model).n_composers else 'none'
     for i, g in enumerate(pieces):
         kw = dict(include_primer=args.include_primer, mark_primer=args.mark_primer)
         mid = g.save_midi(_numbered(args.output, i, len(pieces)), **kw)
-        line = f"{mid}: {len(g.messages) - g.primer_length} messages, {g.seconds:.1f} s, composer {g.composer}, primer {g.primer_id}, seed {g.seed}"
+        line = f"{mid}: {len(g.messages) - g.primer_length} messages, {g.seconds:.1f} s, composer {g.composer or unnamed}, primer {g.primer_id}, seed {g.seed}"
         if args.wav: line += f"; {g.save_wav(_numbered(args.wav, i, len(pieces)), **kw)}"
         print(line)
     return 0
@@ -122,6 +126,7 @@ def parser():
     "The `pianogen` argument parser with its subcommands"
     p = argparse.ArgumentParser(prog='pianogen', description='Tonal classical piano music from a neural network.')
     from pianogen.generate import PITCH_TEMPERATURE, PITCH_TOP_P   # NumPy only: no TensorFlow for --help
+    p.add_argument('--verbose', action='store_true', help="show TensorFlow's own log lines and warnings (hidden by default)")
     sub = p.add_subparsers(dest='command', metavar='COMMAND', required=True)
     data = sub.add_parser('data', help='check and clean MIDI files').add_subparsers(dest='data_command', metavar='ACTION', required=True)
     c = data.add_parser('check', help='clean files and report what cleaning did, one record per file')
@@ -161,8 +166,8 @@ def parser():
     g.add_argument('--composer', metavar='NAME', help="primer composer, e.g. 'chopin' (default: any)")
     g.add_argument('--primer', metavar='FILE.mid', help='start from your own MIDI file instead of the generation set')
     g.add_argument('--from-note', action='store_true', help='start from a single note')
-    g.add_argument('--length', type=int, metavar='N', help='messages to generate (default: 1000)')
-    g.add_argument('--seconds', type=float, metavar='S', help='or: seconds of music to generate')
+    g.add_argument('--seconds', type=float, metavar='S', help='seconds of music to generate, at the primer\'s tempo')
+    g.add_argument('--length', type=int, metavar='N', help='or: messages (note-ons and note-offs) to generate (default: 1000)')
     g.add_argument('--temperature', type=float, metavar='T', help=f'of the pitch choice: >1 bolder, <1 safer, 0 = argmax (default: {PITCH_TEMPERATURE:g})')
     g.add_argument('--top-p', type=float, metavar='P', help=f'nucleus sampling of the pitch choice (default: {PITCH_TOP_P:g})')
     g.add_argument('--top-k', type=int, metavar='K', help='keep the K likeliest pitches (default: all)')
@@ -185,6 +190,8 @@ def parser():
     v.add_argument('--port', type=int, default=8000)
     v.add_argument('--model', metavar='FILE', help='a .keras model (default: the shipped one)')
     v.set_defaults(func=serve_command)
+    leaves = [s for s in sub.choices.values() if s is not sub.choices['data']] + list(data.choices.values())
+    for s in leaves: s.add_argument('--verbose', action='store_true', default=argparse.SUPPRESS, help=argparse.SUPPRESS)   # after the command too
     return p
 
 # %% ../nbs/08_cli.ipynb #7b0ab7a8
@@ -192,6 +199,24 @@ def main(argv=None):
     "Entry point of the `pianogen` command"
     from pianogen.data import MidiError
     args = parser().parse_args(argv)
+    quiet_tensorflow(args.verbose, load=args.command in ('train', 'generate', 'serve'))
     try: return args.func(args)
     except MidiError as e:
         print(f"pianogen: {e}", file=sys.stderr); return 1
+
+# %% ../nbs/08_cli.ipynb #e9c3a89f
+TF_WARNING_MODULES = r'(tensorflow|keras|absl|google\.protobuf|h5py|ml_dtypes|optree)(\.|$)'
+
+def quiet_tensorflow(verbose=False, # leave TensorFlow's log and warnings on
+                     load=True):    # import TensorFlow now (its start-up lines go nowhere)
+    "Silence TensorFlow's C++ log, logger and Python warnings; call it before TensorFlow is imported"
+    if verbose: return
+    import logging, os, warnings
+    os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'
+    logging.getLogger('tensorflow').setLevel(logging.ERROR)
+    warnings.filterwarnings('ignore', module=TF_WARNING_MODULES)
+    if not load or 'tensorflow' in sys.modules: return
+    sys.stderr.flush(); saved = os.dup(2)
+    try:   # absl prints its start-up lines before it reads any level: only fd 2 itself can hide them
+        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2); import tensorflow
+    finally: os.dup2(saved, 2); os.close(saved)

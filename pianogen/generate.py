@@ -19,7 +19,7 @@ __all__ = ['FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P', 'LO
            'initial_loops', 'update_loops', 'loop_mask', 'LSTMDecoder', 'TransformerDecoder', 'initial_state',
            'update_state', 'Decoder', 'decoder_for', 'decode_sliding', 'resolve_composer', 'Primers',
            'primer_from_midi', 'single_note_primer', 'Generated', 'shipped_model_path', 'load_model', 'load_primers',
-           'generate', 'ship_model']
+           'model_card', 'credit_lines', 'generate', 'ship_model']
 
 # %% ../nbs/04_generate.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -320,16 +320,18 @@ DECODERS = {'lstm': LSTMDecoder, 'transformer': TransformerDecoder}
 
 # %% ../nbs/04_generate.ipynb #be8c4aa9
 def _composer_ids(model, composer, batch):
-    "The composer id input (batch,) for `model` from a name, an id, or one per piece; None for unconditioned models"
+    "The composer input of `model` from a name or an id (or one per piece): ids (batch,); where a piece has no composer (None), weights (batch, n_composers) that give it the mean of the composers' vectors; None for unconditioned models"
     if not model.n_composers: return None
     names = list(model.composers or [])
     def one(c):
         if isinstance(c, str):
             if c not in names: raise ValueError(f"unknown composer {c!r}: this model knows {', '.join(names)}")
             return names.index(c)
-        return 0 if c is None else int(c)
-    if isinstance(composer, (list, tuple, np.ndarray)): return np.array([one(c) for c in composer], np.int32)
-    return np.full(batch, one(composer), np.int32)
+        return None if c is None else int(c)
+    ids = [one(c) for c in composer] if isinstance(composer, (list, tuple, np.ndarray)) else [one(composer)] * batch
+    if None not in ids: return np.array(ids, np.int32)
+    n = model.n_composers     # never a hidden first composer: the model hears the average of all it learned
+    return np.stack([np.full(n, 1 / n, np.float32) if i is None else np.eye(n, dtype=np.float32)[i] for i in ids])
 
 def _initial_sounding(tokens):
     "Keys sounding after each primer (batch, n, columns)"
@@ -598,15 +600,49 @@ def load_primers(path=None):
     "The primers shipped with the model"
     return Primers.load(Path(path) if path else ASSETS / 'primers.npz')
 
+# %% ../nbs/04_generate.ipynb #2a675e8b
+def model_card(model=None):   # a .keras path, or None for the shipped model (a model object has no card)
+    "The model card (`model.json` beside the .keras file) as a dict; {} when there is none"
+    if model is not None and not isinstance(model, (str, Path)): return {}
+    import json
+    path = ASSETS / 'model.json' if model is None else Path(model).with_name('model.json')
+    return json.loads(path.read_text(encoding='utf-8')) if path.is_file() else {}
+
+def credit_lines(card):   # a model card
+    "Sentences on the weights' licence and the training data of a model card"
+    lines = [f"Model weights: {card['weights_licence']}."] if card.get('weights_licence') else []
+    return lines + [f"Trained on {d['collection']} ({d['credit']}), {d['licence']}." for d in card.get('training_data', [])]
+
 # %% ../nbs/04_generate.ipynb #292d50be
+def _decode(model, prim, n, cond, seed, sampling, fast, jit_compile, progress):
+    "Tokens (batch, n, columns) of `n` messages after the primer tokens `prim` (batch, p, columns)"
+    if fast and model.kind in DECODERS:
+        if jit_compile is None:   # compiling with XLA costs seconds once and saves about a millisecond a message
+            jit_compile = (id(model), sampling.constrain, True) in _DECODERS or n * len(prim) >= XLA_FROM_MESSAGES
+        return decoder_for(model, sampling.constrain, jit_compile)(prim, n, cond, seed, sampling, progress)
+    return decode_sliding(model, prim, n, cond, sampling, seed, progress)
+
+def _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, progress):
+    "Tokens after `prim` until the new music of every piece lasts `ticks` (batch,) ticks, or MAX_MESSAGES; in rounds sized from the pace so far, each with its own seed"
+    tok, made, rnd = model.tokenizer, np.zeros((len(prim), 0, prim.shape[-1]), np.int32), 0
+    while made.shape[1] < MAX_MESSAGES:
+        done = np.array([tok.decode(m)[:, DELTA].sum() for m in made], np.float64)
+        if (done >= ticks).all(): break
+        pace = np.where(done > 0, done / max(made.shape[1], 1), 40.0)    # ticks per message (40 before the first round)
+        n = min(MAX_MESSAGES - made.shape[1], int(((ticks - done).clip(0) / pace).max() * 1.1) + 16)
+        s = seed if rnd == 0 else int(np.random.default_rng([seed, rnd]).integers(2**31))
+        more = _decode(model, np.concatenate([prim, made], 1), n, cond, s, sampling, fast, jit_compile, progress)
+        made, rnd = np.concatenate([made, more], 1), rnd + 1
+    return made
+
 def generate(model=None,            # a model, a .keras path, or None for the shipped model
-             composer=None,         # primer composer (None: any)
+             composer=None,         # the composer (None: a random one of the primers'; with `primer`, the mean of the model's composers)
              length=1000,           # messages to generate
-             seconds=None,          # or: generate this many seconds of music (at the primer's tempo)
+             seconds=None,          # or: this many seconds of music (at the primer's tempo), generating until they are reached
              count=1,               # pieces, generated together as a batch
              primer=None,           # None (from the generation set), 'note' (a single note), or a MIDI file path
              primers=None,          # a `Primers` (default: the shipped ones)
-             sampling=None,         # a `Sampling` (default: top-p 0.95, temperature 1)
+             sampling=None,         # a `Sampling` (default: `Sampling()`, the tuned settings of each field)
              seed=None,             # makes the pieces reproducible
              fast=True,             # cached incremental decoding (False: the design's sliding window)
              jit_compile=None,      # XLA for fast decoding; None: when already compiled for this model or for long jobs
@@ -615,9 +651,9 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
     model = model if hasattr(model, 'tokenizer') else load_model(model)
     tok, sampling = model.tokenizer, sampling or Sampling()
     if seconds is not None:
-        if seconds <= 0: raise ValueError(f"seconds must be > 0, not {seconds}")
+        if not seconds > 0: raise ValueError(f"seconds must be > 0, not {seconds}")
     elif length < 1: raise ValueError(f"length must be at least 1 message, not {length}")
-    if length > MAX_MESSAGES:
+    elif length > MAX_MESSAGES:
         import warnings; warnings.warn(f"length {length} capped at {MAX_MESSAGES} messages"); length = MAX_MESSAGES
     if count < 1 or count > 64: raise ValueError(f"count must be 1..64, not {count}")
     seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
@@ -628,7 +664,7 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
         if composer is not None: composer = primers.resolve(composer)
         else: composer = primers.composers[rng.integers(len(primers.composers))]
     elif composer is not None and model.n_composers: composer = resolve_composer(composer, model.composers)
-    cond = composer if model.n_composers and composer in (model.composers or ()) else None
+    cond = composer if model.n_composers and composer in (model.composers or ()) else None   # None: the mean of the composers
     starts = []
     for _ in range(count):
         if primer is None: msgs, _, pid, tempo = primers.choose(composer, rng)
@@ -640,22 +676,20 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
         raise ValueError(f"the seed model needs a primer of {model.seq_len} messages")
     plen = min(len(m) for m, _, _ in starts)
     prim = np.stack([tok.encode(m[-plen:]) for m, _, _ in starts])
-    if seconds is not None: length = min(MAX_MESSAGES, max(1, int(seconds * 1e6 / min(t for _, _, t in starts) * TPQ / 40)))
-    if fast and model.kind in DECODERS:
-        if jit_compile is None:   # compiling with XLA costs seconds once and saves about a millisecond a message
-            jit_compile = (id(model), sampling.constrain, True) in _DECODERS or length * count >= XLA_FROM_MESSAGES
-        made = decoder_for(model, sampling.constrain, jit_compile)(prim, length, cond, seed, sampling, progress)
-    else: made = decode_sliding(model, prim, length, cond, sampling, seed, progress)
+    if seconds is None: made = _decode(model, prim, length, cond, seed, sampling, fast, jit_compile, progress)
+    else:
+        limits = np.array([seconds * 1e6 / tempo * TPQ for _, _, tempo in starts])   # ticks at each piece's tempo
+        made = _decode_until(model, prim, limits, cond, seed, sampling, fast, jit_compile, progress)
     out = []
     for b, (m, pid, tempo) in enumerate(starts):
         new = tok.decode(made[b])
         m = m[-plen:].copy(); m[:, DELTA] = tok.decode(prim[b])[:, DELTA]   # the primer's times as the model read them
-        if seconds is not None:
-            limit = seconds * 1e6 / tempo * TPQ
-            new = new[:max(1, int(np.searchsorted(np.cumsum(new[:, DELTA]), limit, 'right')))]
+        if seconds is not None:    # the messages up to the time asked for
+            new = new[:max(1, int(np.searchsorted(np.cumsum(new[:, DELTA]), limits[b], 'right')))]
         out.append(Generated(np.concatenate([m, new]), plen, tempo, composer, pid, seed,
                              sampling=sampling.settings()))
     return out
+
 
 # %% ../nbs/04_generate.ipynb #af7ebea9
 DATA_CREDIT = ("Trained on the piano-midi.de collection by Bernd Krueger (© Bernd Krueger, "

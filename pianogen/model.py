@@ -12,9 +12,9 @@ from .data import N_PITCHES
 from .tokens import Tokenizer
 
 # %% auto #0
-__all__ = ['MODELS', 'on_off_binary_crossentropy', 'TimeErrorTicks', 'as_tokenizer', 'TokenEmbedding', 'time_input',
-           'CausalAdditiveAttention', 'ConditionedHeads', 'TransformerBlock', 'sinusoidal_positions', 'PianoModel',
-           'SeedModel', 'LSTMModel', 'TransformerModel', 'build_model', 'compile_model', 'message_nll',
+__all__ = ['MODELS', 'on_off_binary_crossentropy', 'TimeErrorTicks', 'as_tokenizer', 'TokenEmbedding', 'composer_vectors',
+           'time_input', 'CausalAdditiveAttention', 'ConditionedHeads', 'TransformerBlock', 'sinusoidal_positions',
+           'PianoModel', 'SeedModel', 'LSTMModel', 'TransformerModel', 'build_model', 'compile_model', 'message_nll',
            'save_for_generation', 'load_model']
 
 # %% ../nbs/02_model.ipynb #a3fe43dc
@@ -82,12 +82,19 @@ class TokenEmbedding(layers.Layer):
         if self.velocity is not None: e = e + self.velocity(tokens[..., 3])
         if self.composer is not None:
             if composer is None: raise ValueError(f"this model is conditioned on {self.n_composers} composers: give x['composer']")
-            e = e + self.composer(ops.reshape(ops.cast(composer, 'int32'), (-1, 1)))
+            e = e + ops.expand_dims(composer_vectors(self.composer, composer), 1)
         return e
 
     def get_config(self):
         return {**super().get_config(), 'tokenizer': self.tokenizer.get_config(), 'd_model': self.d_model,
                 'n_composers': self.n_composers}
+
+def composer_vectors(embedding, composer):
+    "Composer vectors (batch, dim) of an `Embedding`: from ids (batch,), or from float weights (batch, n_composers) that mix the composers' vectors (a row of 1/n: their mean)"
+    if keras.backend.standardize_dtype(composer.dtype).startswith('float'):
+        if not embedding.built: embedding.build((None,))
+        return ops.matmul(ops.cast(composer, embedding.embeddings.dtype), embedding.embeddings)
+    return embedding(ops.reshape(ops.cast(composer, 'int32'), (-1,)))
 
 def time_input(tokenizer, time):
     "What a layer reads of the time column: the class (grid), or `delta / max_delta` (batch, time, 1) (seed)"
@@ -277,7 +284,7 @@ class SeedModel(PianoModel):
         tokens = ops.cast(inputs['tokens'], 'int32')
         f = [ops.one_hot(tokens[..., 0], N_PITCHES), ops.cast(tokens[..., 1:2], 'float32'), time_input(self.tokenizer, tokens[..., 2])]
         if self.composer_embedding is not None:
-            c = self.composer_embedding(ops.cast(inputs['composer'], 'int32'))
+            c = composer_vectors(self.composer_embedding, inputs['composer'])
             f.append(ops.broadcast_to(c[:, None], (ops.shape(tokens)[0], ops.shape(tokens)[1], ops.shape(c)[-1])))
         return ops.concatenate(f, -1)
 

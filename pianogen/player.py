@@ -7,12 +7,12 @@ from __future__ import annotations
 import base64, html, io, unicodedata
 import ipywidgets as W
 from fastcore.basics import patch
-from .generate import Sampling, generate, load_primers, PITCH_TEMPERATURE, PITCH_TOP_P
+from .generate import Sampling, generate, load_primers, model_card, credit_lines, PITCH_TEMPERATURE, PITCH_TOP_P
 from .audio import wav_bytes
 from .evaluate import plot_piano_roll
 
 # %% auto #0
-__all__ = ['MAX_LENGTH', 'midi_bytes', 'figure_png', 'download_link', 'piece_filename', 'describe', 'Player']
+__all__ = ['MAX_SECONDS', 'SECONDS', 'midi_bytes', 'figure_png', 'download_link', 'piece_filename', 'describe', 'Player']
 
 # %% ../nbs/06_player.ipynb #06c1bd0d
 def midi_bytes(piece):   # a `Generated`
@@ -44,12 +44,13 @@ def describe(piece,              # a `Generated`
              top_p=None):
     "One line about the piece: composer, primer, length, seed and settings"
     n = len(piece.messages) - piece.primer_length
-    out = f"{piece.composer or 'any composer'}, after {piece.primer_id or 'no primer'}: {n} messages, {piece.seconds:.1f} s, seed {piece.seed}"
+    out = f"{piece.composer or 'no composer'}, after {piece.primer_id or 'no primer'}: {piece.seconds:.1f} s, {n} messages, seed {piece.seed}"
     settings = [f"{k} {v:g}" for k, v in (('pitch temperature', temperature), ('top-p', top_p)) if v is not None]
     return out + (f" ({', '.join(settings)})" if settings else '')
 
 # %% ../nbs/06_player.ipynb #d62f8525
-MAX_LENGTH = 5000   # longest piece the player offers, in messages (a few minutes of music)
+MAX_SECONDS = 300   # longest piece the player offers, in seconds of music
+SECONDS = 30        # the length it starts with
 
 _WIDE = dict(description_width='90px')
 
@@ -57,11 +58,11 @@ class Player:
     "Widgets to generate a piece and hear, see and download it"
     def __init__(self, model=None,             # a model, a .keras path, or None: the shipped model (loaded on first use)
                  primers=None,                 # a `Primers` (default: the shipped ones)
-                 max_length=MAX_LENGTH,        # longest piece offered, in messages
+                 max_seconds=MAX_SECONDS,      # longest piece offered, in seconds
                  sample_rate=22050,            # of the audio
                  jit_compile=False):           # XLA decoding (see below)
         self.model, self.primers = model, primers or load_primers()
-        self.max_length, self.sample_rate, self.jit_compile = max_length, sample_rate, jit_compile
+        self.max_seconds, self.sample_rate, self.jit_compile = max_seconds, sample_rate, jit_compile
         self.piece = self.used = self.midi_bytes = self.wav_bytes = self.png = None
         self._build()
 
@@ -74,8 +75,8 @@ def _build(self:Player):
     "Make the widgets and wire them"
     self.composer = W.Combobox(value='', options=['any', *self.primers.composers], ensure_option=False,
                                placeholder='any (or type: chopin)', description='composer', style=_WIDE)
-    self.length = W.BoundedIntText(value=min(1000, self.max_length), min=1, max=self.max_length, step=100,
-                                   description='length', tooltip='messages (note-ons and note-offs)', style=_WIDE)
+    self.seconds = W.BoundedFloatText(value=min(SECONDS, self.max_seconds), min=1, max=self.max_seconds, step=5,
+                                      description='seconds', tooltip='length of the piece, in seconds of music', style=_WIDE)
     self.temperature = W.FloatSlider(value=PITCH_TEMPERATURE, min=0, max=2, step=0.05, description='pitch temperature', style=_WIDE)
     self.top_p = W.FloatSlider(value=PITCH_TOP_P, min=0.5, max=1.0, step=0.01, description='pitch top-p', style=_WIDE)
     self.seed = W.IntText(value=0, description='seed', style=_WIDE)
@@ -86,8 +87,10 @@ def _build(self:Player):
     self.audio, self.roll = W.Audio(format='wav', autoplay=False, controls=True), W.Image(format='png')
     self.result = W.VBox([self.description, self.audio, self.roll, self.links], layout=W.Layout(display='none'))
     self.output = W.VBox([self.message, self.progress, self.result])
-    self.widget = W.VBox([W.HBox([self.composer, self.length]), W.HBox([self.temperature, self.top_p]),
-                          W.HBox([self.seed, self.random_seed, self.button]), self.output])
+    lines = credit_lines(model_card(self.model))
+    self.credits = W.HTML(f"<small style='color:#777'>{'<br>'.join(map(html.escape, lines))}</small>" if lines else '')
+    self.widget = W.VBox([W.HBox([self.composer, self.seconds]), W.HBox([self.temperature, self.top_p]),
+                          W.HBox([self.seed, self.random_seed, self.button]), self.output, self.credits])
     self.button.on_click(lambda button: self.on_click(button))   # looked up at click time
     self._setting_seed = False
     self.seed.observe(self._seed_typed, 'value')
@@ -108,7 +111,7 @@ def _set_seed(self:Player, seed):
 def settings(self:Player):
     "The generation settings the widgets hold: the keyword arguments of `generate_piece`"
     name = self.composer.value.strip()
-    return dict(composer=None if name.lower() in ('', 'any') else name, length=self.length.value,
+    return dict(composer=None if name.lower() in ('', 'any') else name, seconds=self.seconds.value,
                 temperature=self.temperature.value, top_p=self.top_p.value,
                 seed=None if self.random_seed.value else self.seed.value)
 
@@ -116,15 +119,16 @@ def settings(self:Player):
 @patch
 def generate_piece(self:Player,
                    composer=None,      # a composer or a unique part of the name; None: any
-                   length=1000,        # messages to generate
+                   seconds=SECONDS,    # seconds of music to generate
+                   length=None,        # or: messages (note-ons and note-offs)
                    temperature=None,   # of the pitch choice: >1 flatter, <1 sharper, 0 means argmax (None: default)
                    top_p=None,         # nucleus sampling of the pitch choice (None: default)
                    seed=None,          # None: a random seed (the piece records it)
                    progress=False):    # show a tqdm bar
     "A `Generated` piece for these settings; no widgets involved"
-    if not 1 <= length <= self.max_length: raise ValueError(f"length must be 1..{self.max_length} messages, not {length}")
+    if length is None and not 0 < seconds <= self.max_seconds: raise ValueError(f"seconds must be more than 0 and at most {self.max_seconds:g}, not {seconds:g}")
     sampling = Sampling.for_pitch(temperature, top_p=top_p)
-    return generate(self.model, composer, length, primers=self.primers, sampling=sampling, seed=seed,
+    return generate(self.model, composer, length or 1, seconds=None if length else seconds, primers=self.primers, sampling=sampling, seed=seed,
                     jit_compile=self.jit_compile, progress=progress)[0]
 
 # %% ../nbs/06_player.ipynb #d4a16722
@@ -134,7 +138,7 @@ def show(self:Player, piece,
     "Fill the output with `piece`: description, audio, piano roll and download links"
     self.piece = piece
     self.used = {**(settings or {}), 'composer': piece.composer, 'seed': piece.seed,
-                 'length': len(piece.messages) - piece.primer_length}
+                 'seconds': round(piece.seconds, 2), 'length': len(piece.messages) - piece.primer_length}
     self.midi_bytes = midi_bytes(piece)
     self.wav_bytes = wav_bytes(piece.wav(self.sample_rate), self.sample_rate)
     self.png = figure_png(plot_piano_roll(piece.notes()))

@@ -66,6 +66,16 @@ def test_any_composer(client, composer):
     r = post(client, composer=composer, length=20)
     assert r.status_code == 200 and r.json['composer'] in COMPOSERS and isinstance(r.json['seed'], int)
 
+def test_seconds_of_music(client):
+    "The page's length is in seconds: the piece lasts that long, short of it by less than a beat"
+    for seconds, seed in [(4, 1), (12, 2)]:
+        out = post(client, seconds=seconds, seed=seed).json
+        assert seconds - 1.6 <= out['seconds'] <= seconds, out   # the slowest primer's beat is 1.56 s
+
+def test_seconds_capped_with_warning(client):
+    r = post(client, seconds=1000, seed=1)
+    assert r.status_code == 200 and r.json['warning'] == "1000 seconds capped at 300 (this server's limit)"
+
 def test_length_capped_with_warning(client):
     r = post(client, length=1000, seed=1)
     assert r.status_code == 200 and r.json['length'] == 300
@@ -94,7 +104,11 @@ BAD = [  # (body as JSON, or raw text, the error must contain)
     ({'seed': 1.5}, 'seed must be an integer, not 1.5'),
     ({'seed': -1}, 'seed must be between 0 and 2147483647, not -1'),
     ({'seed': 2**40}, 'seed must be between 0 and 2147483647, not 1099511627776'),
-    ({'top-p': 0.5}, "unknown field 'top-p': the fields are composer, length, temperature, top_p, seed"),
+    ({'top-p': 0.5}, "unknown field 'top-p': the fields are composer, seconds, length, temperature, top_p, seed"),
+    ({'seconds': '10'}, 'seconds must be a number, not "10"'),
+    ({'seconds': 0}, 'seconds must be more than 0, not 0'),
+    ({'seconds': -3}, 'seconds must be more than 0, not -3'),
+    ({'seconds': 10, 'length': 100}, 'give seconds or length, not both'),
 ]
 
 @pytest.mark.parametrize('body,message', BAD, ids=[m[:40] for _, m in BAD])

@@ -39,7 +39,12 @@ class DevTools:
 
     def click(self, selector):
         "A real mouse click (a user gesture, so the page may play audio) at the middle of `selector`"
-        x, y = self.js(f"(r => [r.x + r.width / 2, r.y + r.height / 2])(document.querySelector({selector!r}).getBoundingClientRect())")
+        self.click_where(f"document.querySelector({selector!r})")
+
+    def click_where(self, element):
+        "A real mouse click at the middle of the element a JavaScript expression gives"
+        x, y = self.js(f"(r => [r.x + r.width / 2, r.y + r.height / 2])(({element}).getBoundingClientRect())")
+        self('Input.dispatchMouseEvent', type='mouseMoved', x=x, y=y)
         for kind in ('mousePressed', 'mouseReleased'):
             self('Input.dispatchMouseEvent', type=kind, x=x, y=y, button='left', clickCount=1)
 
@@ -86,7 +91,7 @@ def test_generate_and_play_in_the_browser(server, browser):
     assert composers[0] == 'any' and 'Frédéric Chopin' in composers
     browser.js("""(() => {
       const $ = id => document.getElementById(id);
-      $('composer').value = 'Frédéric Chopin'; $('length').value = '100'; $('seed').value = '42';
+      $('composer').value = 'Frédéric Chopin'; $('seconds').value = '6'; $('seed').value = '42';
       window.buttonStates = [];
       new MutationObserver(() => buttonStates.push($('generate').disabled)).observe($('generate'), {attributes: true});
     })()""")
@@ -110,12 +115,14 @@ def test_generate_and_play_in_the_browser(server, browser):
     assert got['duration'] > 0 and got['playing'], got
     assert got['src'].startswith(server + 'pieces/') and got['src'].endswith('.wav') and got['wav'] == got['src']
     assert got['midi'] == got['src'][:-4] + '.mid'
-    assert got['about'].startswith('Frédéric Chopin, after primer ') and '100 messages' in got['about'] and 'seed 42' in got['about']
+    assert got['about'].startswith('Frédéric Chopin, after primer ') and ' messages' in got['about'] and 'seed 42' in got['about']
+    seconds = float(got['about'].split(': ', 1)[1].split(' s, ')[0])
+    assert 6 - 1.6 <= seconds <= 6 and 6 - 1.6 <= got['duration'], got   # six seconds of music, within a beat
     assert got['buttonStates'][:1] == [True] and got['disabled'] is False and got['hidden'] is False
     SCREENSHOT.write_bytes(base64.b64decode(browser('Page.captureScreenshot', format='png')['data']))
     # an error from the API is shown in the page
-    browser.js("document.getElementById('length').value = '0'")
+    browser.js("document.getElementById('seconds').value = '0'")
     browser.click('#generate')
     error = browser.wait_for("document.getElementById('error').textContent", timeout=20, what='the error message')
-    assert error == 'length must be at least 1 message, not 0'
+    assert error == 'seconds must be more than 0, not 0'
     assert time.monotonic() - start < 60

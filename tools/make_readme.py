@@ -3,7 +3,9 @@
 nbdev_readme needs Quarto, which cannot be installed on machines without general internet
 access (quarto-cli downloads its binary while it builds), so the README is made here instead:
 hidden cells (`#| hide`) are left out and nbdev directives are stripped. `--check` exits 1
-when README.md differs from what the notebook produces (CI runs it)."""
+when README.md differs from what the notebook produces (CI runs it). Either way it exits 1 when
+a verdict table (`nbs/verdict/*.md`, written by tools/verdict.py) is not in the README as it is
+in its file: index.ipynb's stored outputs are then stale (`python tools/run_notebooks.py nbs/index.ipynb`)."""
 import sys, re, copy
 from pathlib import Path
 import nbformat
@@ -32,8 +34,15 @@ def readme_text(nb_path=ROOT / 'nbs' / 'index.ipynb'):
     body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
     return "<!-- generated from nbs/index.ipynb by tools/make_readme.py: do not edit -->\n\n" + body
 
+def stale_verdict_tables(text, verdict=ROOT / 'nbs' / 'verdict'):
+    "The verdict's Markdown files whose table is not in `text` (the README) exactly as in the file"
+    return [p.name for p in sorted(verdict.glob('*.md')) if p.read_text(encoding='utf-8').strip() not in text]
+
 if __name__ == '__main__':
     text, out = readme_text(), ROOT / 'README.md'
+    stale = stale_verdict_tables(text)
+    if stale: sys.exit(f"nbs/index.ipynb shows another verdict than nbs/verdict/{', '.join(stale)}: "
+                       "run `python tools/run_notebooks.py nbs/index.ipynb`, then `python tools/make_readme.py`")
     if '--check' in sys.argv:
         if not out.exists() or out.read_text() != text:
             sys.exit('README.md is out of date: run `python tools/make_readme.py`')
