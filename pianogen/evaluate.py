@@ -630,15 +630,15 @@ def separating_features(x,              # window features, shape (windows, len(n
                         y,              # 1 for a generated window, 0 for a real one
                         w,              # weights (see `_balanced_weights`)
                         names=None):    # the features of x's columns (default: all `FEATURES`)
-    "Each feature's AUC on its own, the most separating first, described in words"
+    "Each feature's AUC on its own (`auc`: above 0.5 where generated windows score higher; `separation`: the AUC in the direction that separates), the most separating first, described in words"
     out = []
     for j, name in enumerate(names or FEATURES):
         group, words = FEATURES[name]
         auc = _auc(y, x[:, j], w) if np.ptp(x[:, j]) > 0 else 0.5
         gen, real = (float(np.average(x[y == c, j], weights=w[y == c])) for c in (1, 0))
         text = f"{words}: {'higher' if gen > real else 'lower'} in generated music ({gen:.3g} against {real:.3g})"
-        out.append(dict(feature=name, group=group, auc=auc, generated=gen, real=real, text=text))
-    return sorted(out, key=lambda s: -abs(s['auc'] - 0.5))
+        out.append(dict(feature=name, group=group, auc=auc, separation=max(auc, 1 - auc), generated=gen, real=real, text=text))
+    return sorted(out, key=lambda s: -s['separation'])
 
 # %% ../nbs/05_evaluate.ipynb #4d9ca66d
 @dataclass
@@ -670,8 +670,8 @@ class Discriminability:
         lo, hi = self.interval
         without = f" without {', '.join(self.ignored)}" if self.ignored else ''
         lines = [f"**{self.classifier}{without}: AUC {self.auc:.3f}** (95% interval {lo:.3f}–{hi:.3f}; {self.windows['generated']} generated "
-                 f"and {self.windows['real']} real windows)", "", "| what separates | group | AUC alone |", "|---|---|---|"]
-        return "\n".join(lines + [f"| {s['text']} | {s['group']} | {s['auc']:.3f} |" for s in self.separating[:top]])
+                 f"and {self.windows['real']} real windows)", "", "| what separates | group | AUC of this feature alone |", "|---|---|---|"]
+        return "\n".join(lines + [f"| {s['text']} | {s['group']} | {s['separation']:.3f} |" for s in self.separating[:top]])
     def _repr_markdown_(self): return self.markdown()
 
 # %% ../nbs/05_evaluate.ipynb #1e5562e9

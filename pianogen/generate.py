@@ -252,8 +252,8 @@ class LSTMDecoder:
         import tensorflow as tf
         att = self.m.additive_attention
         q = att.query_projection(h)[:, None]                                   # (b, 1, a)
-        scores = tf.einsum('bla,a->bl', tf.tanh(q + keys), att.score_vector)
-        scores = tf.where(tf.range(tf.shape(keys)[1])[None] < length, scores, -1e9)
+        scores = tf.einsum('bla,a->bl', tf.tanh(q + keys), tf.cast(att.score_vector, q.dtype))   # float16 under mixed precision
+        scores = tf.where(tf.range(tf.shape(keys)[1])[None] < length, scores, scores.dtype.min)
         return tf.einsum('bl,bld->bd', tf.nn.softmax(scores, -1), states)
 
     def prefill(self, tokens, composer, capacity):
@@ -294,7 +294,8 @@ class TransformerDecoder:
         import tensorflow as tf
         m = self.m
         n = tf.shape(tokens)[1]
-        x = m.embedding(tokens, composer) + m.positions(n)[None]
+        x = m.embedding(tokens, composer)
+        x = x + tf.cast(m.positions(n)[None], x.dtype)
         cache = dict(length=n)
         for i, b in enumerate(m.blocks):
             y = b.attention_norm(x)
@@ -306,7 +307,9 @@ class TransformerDecoder:
 
     def step(self, cache, token, composer):
         m, t = self.m, cache['length']
-        x = m.embedding(token[:, None], composer) + m.positions(1, t)[None]
+        import tensorflow as tf
+        x = m.embedding(token[:, None], composer)
+        x = x + tf.cast(m.positions(1, t)[None], x.dtype)
         new = dict(length=t + 1)
         for i, b in enumerate(m.blocks):
             y = b.attention_norm(x)

@@ -69,7 +69,7 @@ def headline(ev, names):
 
 def giveaways(d, top=6):
     "What separates a set's windows from real ones, feature by feature, as a markdown list"
-    return "\n".join(f"- {s['text']} (AUC alone {s['auc']:.2f})" for s in d.separating[:top])
+    return "\n".join(f"- {s['text']} (this feature alone: AUC {s['separation']:.2f})" for s in d.separating[:top])
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
