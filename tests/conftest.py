@@ -7,8 +7,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True, scope='session')
 def _private_cache(tmp_path_factory):
     "Tests never write to the user's cache or data directories"
-    os.environ.setdefault('PIANOGEN_CACHE', str(tmp_path_factory.mktemp('cache')))
-    os.environ.setdefault('PIANOGEN_DATA', str(tmp_path_factory.mktemp('data')))
+    os.environ['PIANOGEN_CACHE'] = str(tmp_path_factory.mktemp('cache'))   # even when the user has set one
+    os.environ['PIANOGEN_DATA'] = str(tmp_path_factory.mktemp('data'))
 
 @pytest.fixture(scope='session')
 def real_midi_dir():

@@ -1,26 +1,21 @@
 """A `pianogen train` killed with SIGKILL resumes from its last completed epoch when started again.
 
-The data are small synthetic pieces written as MIDI files (`pianogen.data.make_midi`), one
+The data are the small synthetic pieces of `pianogen.train.synth_midi` written as MIDI files, one
 folder per composer; the model is `--size tiny`, so the whole test takes well under 90 s."""
 import csv, json, os, signal, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import pytest
-from pianogen.data import make_midi
 
 PIANOGEN = [sys.executable, '-c', 'import sys; from pianogen.cli import main; sys.exit(main())']
 EPOCHS = 4
 
-def write_pieces(folder, composers=('Bach', 'Chopin'), per_composer=4, beats=40):
-    "Broken chords of I-IV-V-I, a key and a rhythm per composer, as MIDI files under folder/COMPOSER/"
-    rng = np.random.default_rng(0)
-    for c, composer in enumerate(composers):
-        (folder / composer).mkdir(parents=True)
-        tonic, step = 48 + 7 * c, (0.5, 1 / 3)[c % 2]
-        for i in range(per_composer):
-            notes = [(k * step, step, tonic + int(rng.choice([0, 4, 7, 12])) + 5 * (int(k * step) // 4 % 2), 80)
-                     for k in range(round(beats / step))]
-            make_midi(notes).save(folder / composer / f'{composer.lower()}_{i}.mid')
+def write_pieces(folder):
+    "`pianogen.train.synth_midi`'s pieces as MIDI files under folder/COMPOSER/, as a user's folder would hold them"
+    from pianogen.train import synth_midi
+    for piece_id, midi in synth_midi().items():
+        (folder / piece_id.rsplit('_', 1)[0]).mkdir(parents=True, exist_ok=True)
+        midi.save(folder / piece_id.rsplit('_', 1)[0] / f'{piece_id}.mid')
 
 def epochs_in(log):
     with open(log, newline='') as f: return [int(r['epoch']) for r in csv.DictReader(f)]
