@@ -48,13 +48,16 @@ def synth_pieces(composers=('Bach', 'Chopin'), per_composer=4, beats=48, seed=0)
 # %% ../nbs/03_train.ipynb #5df566c9
 KINDS = {'seed': ('seed', False), 'lstm': ('grid', True), 'transformer': ('grid', True)}  # kind -> (tokenizer kind, all-position targets)
 
+def _names_sources(data):
+    "Whether `data` names data sources: a name or folder, or a list of them"
+    return isinstance(data, (str, os.PathLike)) or (isinstance(data, (list, tuple)) and all(isinstance(s, (str, os.PathLike)) for s in data))
+
 def as_dataset(data,     # a `Dataset`, a list of `Piece`s, or a source ('music21', 'piano-midi.de', 'asap', a folder), or several
                seed=0):  # seed of the split by piece
     "A `Dataset` with training pieces, from any of the forms `train` accepts"
     if isinstance(data, Dataset): ds = data
     elif isinstance(data, (list, tuple)) and all(isinstance(p, Piece) for p in data): ds = dataset_from_pieces(data, seed=seed)
-    elif isinstance(data, (str, os.PathLike)) or (isinstance(data, (list, tuple)) and all(isinstance(s, (str, os.PathLike)) for s in data)):
-        ds = build_dataset(data, seed=seed)   # a source, or several
+    elif _names_sources(data): ds = build_dataset(data, seed=seed)   # a source, or several
     else: raise TypeError(f"data must be a Dataset, a list of Pieces, or a source name or folder, not {type(data).__name__}")
     if not ds.train: raise ValueError(f"empty dataset: no training pieces in {ds!r}")
     return ds
@@ -315,7 +318,7 @@ def backup_metadata_epoch(backup_dir):
 # %% ../nbs/03_train.ipynb #7b4611bb
 def _describe(data):
     return data if isinstance(data, (str, int, float, type(None))) else str(data) if isinstance(data, os.PathLike) \
-        else ','.join(map(str, data)) if isinstance(data, (list, tuple)) and all(isinstance(s, (str, os.PathLike)) for s in data) \
+        else ','.join(map(str, data)) if _names_sources(data) \
         else f"{type(data).__name__} of {len(data)}" if isinstance(data, (list, tuple)) else repr(data)
 
 def _windows(msgs, seq_len, all_positions, stride=None):
