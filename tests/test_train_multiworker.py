@@ -107,7 +107,9 @@ def test_killed_worker_stops_the_cluster_which_resumes(cluster_env):
         procs[0].wait(timeout=60)                             # ... and the chief stops: its peer sends no heartbeat
     finally:
         for p in procs: p.kill(); p.wait()
-    assert procs[0].returncode != 0 and 'unhealthy' in (tmp / 'first0.out').read_text()
+    # TF reports the lost peer either as an unhealthy task (heartbeat) or as a failed collective, whichever comes first
+    out = (tmp / 'first0.out').read_text()
+    assert procs[0].returncode != 0 and any(m in out for m in ('unhealthy', 'Collective', 'collective')), out[-2000:]
     done = json.loads(meta.read_text())['epoch']
     assert done == 1 and not (run / 'summary.json').exists()
     left = set((tmp / 'tmp').iterdir())                       # a killed worker cannot remove its temporary folder
