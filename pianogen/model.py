@@ -8,14 +8,14 @@ import os, tempfile
 import numpy as np
 import keras
 from keras import layers, ops
-from .data import N_PITCHES
+from .data import N_PITCHES, TPQ
 from .tokens import Tokenizer
 
 # %% auto #0
-__all__ = ['MODELS', 'on_off_binary_crossentropy', 'TimeErrorTicks', 'as_tokenizer', 'TokenEmbedding', 'composer_vectors',
-           'time_input', 'CausalAdditiveAttention', 'ConditionedHeads', 'TransformerBlock', 'sinusoidal_positions',
-           'PianoModel', 'SeedModel', 'LSTMModel', 'TransformerModel', 'build_model', 'compile_model', 'message_nll',
-           'save_for_generation', 'load_model']
+__all__ = ['MAX_BEATS', 'MODELS', 'on_off_binary_crossentropy', 'TimeErrorTicks', 'as_tokenizer', 'TokenEmbedding', 'embed',
+           'composer_vectors', 'time_input', 'CausalAdditiveAttention', 'ConditionedHeads', 'TransformerBlock',
+           'sinusoidal_positions', 'PianoModel', 'SeedModel', 'LSTMModel', 'TransformerModel', 'build_model',
+           'compile_model', 'message_nll', 'save_for_generation', 'load_model']
 
 # %% ../nbs/02_model.ipynb #a3fe43dc
 @keras.saving.register_keras_serializable(package='pianogen')
@@ -60,34 +60,63 @@ def as_tokenizer(tokenizer, default='grid'):
     return Tokenizer.from_config(tokenizer) if isinstance(tokenizer, dict) else tokenizer
 
 # %% ../nbs/02_model.ipynb #dedd9a38
+MAX_BEATS = 16   # beats of the bar told apart by the context inputs (later beats share the last)
+
 @keras.saving.register_keras_serializable(package='pianogen')
 class TokenEmbedding(layers.Layer):
     "Sum of per-field embeddings of tokens (batch, time, columns), plus an optional composer embedding"
     def __init__(self, tokenizer=None,   # the `Tokenizer` (or its config) of the tokens
                  d_model=128,           # embedding size
                  n_composers=0,         # >0: add a learned embedding of `composer` (batch,) at every step
+                 context_inputs=False,  # also embed where each message falls in the beat and the bar, and the keys down after it
                  **kwargs):
         super().__init__(**kwargs)
         self.tokenizer, self.d_model, self.n_composers = as_tokenizer(tokenizer), d_model, n_composers
+        self.context_inputs = context_inputs
         tok = self.tokenizer
         self.pitch = layers.Embedding(N_PITCHES, d_model, name='pitch')
         self.on = layers.Embedding(2, d_model, name='on')
         self.time = layers.Embedding(tok.n_time, d_model, name='time') if tok.kind == 'grid' else layers.Dense(d_model, name='time')
         self.velocity = layers.Embedding(tok.velocity_bins, d_model, name='velocity') if tok.velocity_bins else None
         self.composer = layers.Embedding(n_composers, d_model, name='composer') if n_composers else None
+        if context_inputs:
+            if tok.kind != 'grid': raise ValueError("context inputs need grid tokens, whose times add up to positions in the bar")
+            self.beat_position = layers.Embedding(TPQ // tok.grid_step, d_model, name='beat_position')   # where in the beat
+            self.beat_of_bar = layers.Embedding(MAX_BEATS, d_model, name='beat_of_bar')                    # which beat of the bar
+            self.bar_length = layers.Embedding(2 * MAX_BEATS + 1, d_model, name='bar_length')             # the metre, in eighths
+            self.keys_down = layers.Dense(d_model, use_bias=False, name='keys_down')
 
-    def call(self, tokens, composer=None):
+    def call(self, tokens, composer=None,
+             bar=None,     # context inputs: (batch, 2) position in the bar and bar length (ticks) before the first token
+             held=None):   # context inputs: (batch, 88) keys down before the first token
         tokens = ops.cast(tokens, 'int32')
         e = self.pitch(tokens[..., 0]) + self.on(tokens[..., 1]) + self.time(time_input(self.tokenizer, tokens[..., 2]))
         if self.velocity is not None: e = e + self.velocity(tokens[..., 3])
         if self.composer is not None:
             if composer is None: raise ValueError(f"this model is conditioned on {self.n_composers} composers: give x['composer']")
             e = e + ops.expand_dims(composer_vectors(self.composer, composer), 1)
+        if self.context_inputs:
+            if bar is None or held is None: raise ValueError("this model reads where the bar is and which keys are down: give x['bar'] and x['held']")
+            e = e + self.context(tokens, ops.cast(bar, 'int32'), held)
         return e
+
+    def context(self, tokens, bar, held):
+        "Embeddings of each token's place in the beat and the bar (from its time and `bar`) and of the keys down after it (from `held`)"
+        at = ops.mod(bar[:, :1] + ops.cumsum(tokens[..., 2] * self.tokenizer.grid_step, axis=1), bar[:, 1:])
+        e = self.beat_position(ops.floor_divide(ops.mod(at, TPQ), self.tokenizer.grid_step))
+        e = e + self.beat_of_bar(ops.minimum(ops.floor_divide(at, TPQ), MAX_BEATS - 1))
+        e = e + self.bar_length(ops.minimum(ops.floor_divide(bar[:, 1:], TPQ // 2), 2 * MAX_BEATS))
+        change = ops.one_hot(tokens[..., 0], N_PITCHES) * ops.cast(2 * tokens[..., 1:2] - 1, 'float32')
+        down = ops.clip(ops.cast(held, 'float32')[:, None] + ops.cumsum(change, axis=1), 0, 1)
+        return e + self.keys_down(ops.cast(down, self.compute_dtype))
 
     def get_config(self):
         return {**super().get_config(), 'tokenizer': self.tokenizer.get_config(), 'd_model': self.d_model,
-                'n_composers': self.n_composers}
+                'n_composers': self.n_composers, 'context_inputs': self.context_inputs}
+
+def embed(embedding, inputs):   # a `TokenEmbedding`, a batch of inputs as `make_dataset` gives them
+    "The embedding of `inputs['tokens']`, with whichever of composer, bar and held keys the inputs carry"
+    return embedding(inputs['tokens'], inputs.get('composer'), inputs.get('bar'), inputs.get('held'))
 
 def composer_vectors(embedding, composer):
     "Composer vectors (batch, dim) of an `Embedding`: from ids (batch,), or from float weights (batch, n_composers) that mix the composers' vectors (a row of 1/n: their mean)"
@@ -203,6 +232,7 @@ class PianoModel(keras.Model):
     kind = None            # 'seed', 'lstm' or 'transformer'
     from_logits = True     # heads answer logits (False: probabilities, the design's softmax)
     default_tokenizer = 'grid'
+    all_positions = True   # learns the next message at every position (needs x['next']); False: only after the window
 
     def __init__(self, tokenizer=None, seq_len=150, n_composers=0, composers=None, **kwargs):
         sizes = {k: kwargs.pop(k) for k in list(kwargs) if k in self.default_sizes}
@@ -224,6 +254,9 @@ class PianoModel(keras.Model):
         tokens = np.stack([rng.integers(0, h, (batch_size, t + 1)) for h in highs], -1).astype('int32')
         x = {'tokens': tokens[:, :-1], 'next': tokens[:, 1:]}
         if self.n_composers: x['composer'] = rng.integers(0, self.n_composers, batch_size).astype('int32')
+        if self.sizes.get('context_inputs'):
+            x['bar'] = np.tile(np.array([[0, 4 * TPQ]], 'int32'), (batch_size, 1))
+            x['held'] = (rng.random((batch_size, N_PITCHES)) < 0.05).astype('int32')
         return x
 
     def get_config(self):
@@ -264,7 +297,7 @@ class PianoModel(keras.Model):
 @keras.saving.register_keras_serializable(package='pianogen')
 class SeedModel(PianoModel):
     "The founding design: self-attention, LSTM, Bahdanau attention from the last state, chained heads"
-    kind, from_logits, default_tokenizer = 'seed', False, 'seed'
+    kind, from_logits, default_tokenizer, all_positions = 'seed', False, 'seed', False
     default_sizes = dict(lstm_units=256, heads=1, key_dim=64)
 
     def __init__(self, tokenizer=None, seq_len=150, n_composers=0, composers=None, **kwargs):
@@ -314,12 +347,12 @@ class SeedModel(PianoModel):
 class LSTMModel(PianoModel):
     "Causal self-attention, LSTM and causal additive attention, with conditioned heads at every step"
     kind = 'lstm'
-    default_sizes = dict(d_model=160, lstm_units=256, heads=4, attention_dim=32, condition_dim=32, dropout=0.1)
+    default_sizes = dict(d_model=160, lstm_units=256, heads=4, attention_dim=32, condition_dim=32, dropout=0.1, context_inputs=False)
 
     def __init__(self, tokenizer=None, seq_len=150, n_composers=0, composers=None, **kwargs):
         super().__init__(tokenizer, seq_len, n_composers, composers, **kwargs)
         s = self.sizes
-        self.embedding = TokenEmbedding(self.tokenizer, s['d_model'], self.n_composers, name='embedding')
+        self.embedding = TokenEmbedding(self.tokenizer, s['d_model'], self.n_composers, s['context_inputs'], name='embedding')
         self.embedding_dropout = layers.Dropout(s['dropout'], name='embedding_dropout')
         self.self_attention = layers.MultiHeadAttention(s['heads'], s['d_model'] // s['heads'], dropout=s['dropout'], name='self_attention')
         self.attention_norm = layers.LayerNormalization(epsilon=1e-5, name='attention_norm')
@@ -330,7 +363,7 @@ class LSTMModel(PianoModel):
 
     def trunk(self, inputs, training=None):
         "Hidden vectors h (batch, time, 2 * lstm_units) = [additive-attention context, LSTM state]"
-        e = self.embedding_dropout(self.embedding(inputs['tokens'], inputs.get('composer')), training=training)
+        e = self.embedding_dropout(embed(self.embedding, inputs), training=training)
         e = self.attention_norm(e + self.self_attention(e, e, use_causal_mask=True, training=training))
         states, _, _ = self.lstm(e, training=training)
         h = ops.concatenate([self.additive_attention(states, states), states], -1)
@@ -341,13 +374,13 @@ class LSTMModel(PianoModel):
 class TransformerModel(PianoModel):
     "A small decoder-only Transformer with conditioned heads at every step"
     kind = 'transformer'
-    default_sizes = dict(d_model=128, layers=4, heads=4, ff_dim=512, condition_dim=32, dropout=0.1, positions='sinusoidal')
+    default_sizes = dict(d_model=128, layers=4, heads=4, ff_dim=512, condition_dim=32, dropout=0.1, positions='sinusoidal', context_inputs=False)
 
     def __init__(self, tokenizer=None, seq_len=150, n_composers=0, composers=None, **kwargs):
         super().__init__(tokenizer, seq_len, n_composers, composers, **kwargs)
         s = self.sizes
         if s['positions'] not in ('sinusoidal', 'learned'): raise ValueError(f"positions must be 'sinusoidal' or 'learned', not {s['positions']!r}")
-        self.embedding = TokenEmbedding(self.tokenizer, s['d_model'], self.n_composers, name='embedding')
+        self.embedding = TokenEmbedding(self.tokenizer, s['d_model'], self.n_composers, s['context_inputs'], name='embedding')
         self.position_embedding = layers.Embedding(seq_len, s['d_model'], name='position_embedding') if s['positions'] == 'learned' else None
         self.embedding_dropout = layers.Dropout(s['dropout'], name='embedding_dropout')
         self.blocks = [TransformerBlock(s['d_model'], s['heads'], s['ff_dim'], s['dropout'], name=f'block_{i}') for i in range(s['layers'])]
@@ -360,7 +393,7 @@ class TransformerModel(PianoModel):
 
     def trunk(self, inputs, training=None):
         "Hidden vectors h (batch, time, d_model) after the last block"
-        e = self.embedding(inputs['tokens'], inputs.get('composer'))
+        e = embed(self.embedding, inputs)
         x = self.embedding_dropout(e + ops.cast(self.positions(ops.shape(e)[1])[None], e.dtype), training=training)
         for block in self.blocks: x = block(x, training=training)
         return self.final_norm(x)

@@ -8,12 +8,13 @@ import hashlib, warnings
 from dataclasses import dataclass, field, asdict
 import numpy as np
 from fastcore.basics import patch
-from .data import (Piece, notes_to_messages, PITCH_LO, PITCH_HI, N_PITCHES, MAX_DELTA,
+from .data import (Piece, notes_to_messages, bar_map, PITCH_LO, PITCH_HI, N_PITCHES, MAX_DELTA, TPQ,
                            PITCH, ON, DELTA, VELOCITY)
 
 # %% auto #0
-__all__ = ['Tokenizer', 'Split', 'split_pieces', 'Augment', 'piece_messages', 'window_starts', 'encode_tf', 'augment_tf',
-           'make_dataset', 'Dataset', 'drop_duplicates', 'dataset_from_pieces', 'build_dataset']
+__all__ = ['Tokenizer', 'Split', 'split_pieces', 'Augment', 'piece_messages', 'window_starts', 'message_context',
+           'piece_contexts', 'encode_tf', 'transposition_tf', 'augment_tf', 'unpack_keys', 'shift_keys', 'make_dataset',
+           'Dataset', 'drop_duplicates', 'dataset_from_pieces', 'build_dataset']
 
 # %% ../nbs/01_tokens.ipynb #99c69c97
 @dataclass
@@ -162,6 +163,28 @@ def window_starts(lengths,      # messages in each piece
     if not firsts: return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(firsts), np.concatenate(lasts)
 
+# %% ../nbs/01_tokens.ipynb #d6f4bb0b
+def message_context(notes,             # a note table (NOTE_DTYPE)
+                    time_signatures):  # the piece's (tick, numerator, denominator) rows
+    "Before each message of `notes_to_messages(notes)`: (bar (n, 2) int32, the position in the bar and its length in ticks; held (n, 11) uint8, the keys down as bits)"
+    msgs = notes_to_messages(notes)
+    before = np.cumsum(msgs[:, DELTA], dtype=np.int64) - msgs[:, DELTA]          # the previous message's time
+    sigs = np.asarray(time_signatures, np.int64).reshape(-1, 3)
+    if not len(sigs) or sigs[0, 0] > 0: sigs = np.concatenate([[[0, 4, 4]], sigs])   # MIDI's default metre
+    bars = bar_map(sigs, int(before.max()) if len(before) else 0)
+    length = np.r_[bars[1:, 0] - bars[:-1, 1], sigs[-1, 1] * 4 * TPQ // sigs[-1, 2]]   # the last bar: its signature's
+    row = np.maximum(np.searchsorted(bars[:, 0], before, 'right') - 1, 0)
+    bar = np.stack([(before - bars[row, 1]) % length[row], length[row]], 1)
+    change = np.zeros((len(msgs), N_PITCHES), np.int16)
+    change[np.arange(len(msgs)), msgs[:, PITCH] - PITCH_LO] = 2 * msgs[:, ON] - 1
+    down = np.clip(np.cumsum(change, 0), 0, 1)                                     # keys down after each message
+    held = np.concatenate([np.zeros((1, N_PITCHES), np.int16), down[:-1]]).astype(bool)
+    return bar.astype(np.int32), np.packbits(held, axis=1)
+
+def piece_contexts(pieces):
+    "`message_context` of each piece"
+    return [message_context(p.notes, p.time_signatures) for p in pieces]
+
 # %% ../nbs/01_tokens.ipynb #82fd9f3f
 def _targets(tok, tokens):
     "The target fields of tokens (..., columns) as a dict"
@@ -186,21 +209,38 @@ def encode_tf(tok: Tokenizer, msgs):
         cols.append(tf.where(msgs[..., ON] == 1, vb, 0))
     return tf.stack(cols, -1)
 
+def transposition_tf(aug: Augment, pitch, seed):
+    "The semitones (batch,) that `augment_tf` moves each window of pitches (batch, time) by, keeping it on the keyboard"
+    import tensorflow as tf
+    lo = tf.maximum(-aug.transpose, PITCH_LO - tf.reduce_min(pitch, 1))
+    hi = tf.minimum(aug.transpose, PITCH_HI - tf.reduce_max(pitch, 1))
+    u = tf.random.stateless_uniform([tf.shape(pitch)[0]], seed)
+    shift = tf.cast(tf.floor(tf.cast(lo, tf.float32) + u * tf.cast(hi - lo + 1, tf.float32)), tf.int32)
+    return tf.where(hi >= lo, tf.minimum(shift, hi), 0)
+
 def augment_tf(aug: Augment, w, seed):
     "`Augment` for a batch of message windows (batch, time, 4), with a stateless seed"
     import tensorflow as tf
     pitch, on, delta, vel = tf.unstack(w, axis=-1)
     b = tf.shape(w)[0]
-    if aug.transpose:
-        lo = tf.maximum(-aug.transpose, PITCH_LO - tf.reduce_min(pitch, 1))
-        hi = tf.minimum(aug.transpose, PITCH_HI - tf.reduce_max(pitch, 1))
-        u = tf.random.stateless_uniform([b], seed)
-        shift = tf.cast(tf.floor(tf.cast(lo, tf.float32) + u * tf.cast(hi - lo + 1, tf.float32)), tf.int32)
-        pitch += tf.where(hi >= lo, tf.minimum(shift, hi), 0)[:, None]
+    if aug.transpose: pitch += transposition_tf(aug, pitch, seed)[:, None]
     if aug.stretch:
         f = tf.exp(tf.random.stateless_uniform([b, 1], seed + [0, 1], np.log1p(-aug.stretch), np.log1p(aug.stretch)))
         delta = tf.clip_by_value(tf.cast(tf.round(tf.cast(delta, tf.float32) * f), tf.int32), 0, MAX_DELTA)
     return tf.stack([pitch, on, delta, vel], -1)
+
+def unpack_keys(packed):  # (batch, 11) uint8 bits of `message_context`
+    "Keys down (batch, 88) int32 from their bits"
+    import tensorflow as tf
+    bits = tf.bitwise.bitwise_and(tf.bitwise.right_shift(tf.cast(packed, tf.int32)[..., None], tf.range(7, -1, -1)), 1)
+    return tf.reshape(bits, [-1, N_PITCHES])
+
+def shift_keys(keys, shift):   # keys down (batch, 88), semitones (batch,)
+    "Keys down moved by `shift` semitones, as `transposition_tf` moves the notes; keys moved off the keyboard are let go"
+    import tensorflow as tf
+    src = tf.range(N_PITCHES)[None] - shift[:, None]
+    inside = (src >= 0) & (src < N_PITCHES)
+    return tf.where(inside, tf.gather(keys, tf.clip_by_value(src, 0, N_PITCHES - 1), batch_dims=1), 0)
 
 # %% ../nbs/01_tokens.ipynb #7c60a21a
 def make_dataset(messages,               # list of (n, 4) message arrays, one per piece
@@ -213,6 +253,7 @@ def make_dataset(messages,               # list of (n, 4) message arrays, one pe
                  augment=None,           # an `Augment`, or None
                  seed=0,
                  composers=None,         # optional composer id of each piece, given to the model as `composer`
+                 contexts=None,          # optional `piece_contexts` of the pieces, given as `bar` and `held` (see `message_context`)
                  drop_remainder=False):
     "A `tf.data.Dataset` of (inputs, targets) batches from the messages of many pieces"
     import tensorflow as tf
@@ -225,6 +266,10 @@ def make_dataset(messages,               # list of (n, 4) message arrays, one pe
     if composers is not None:
         if len(composers) != len(messages): raise ValueError(f"{len(composers)} composer ids for {len(messages)} pieces")
         composer_of_msg = tf.constant(np.repeat(np.asarray(composers, np.int32), [len(m) for m in messages]))
+    if contexts is not None:
+        if [len(b) for b, _ in contexts] != [len(m) for m in messages]: raise ValueError("contexts must be `piece_contexts` of the same pieces")
+        if augment is not None and augment.stretch: raise ValueError("a tempo stretch moves the bar lines that `contexts` mark: use Augment(stretch=0)")
+        bar_table, held_table = (tf.constant(np.concatenate(c)) for c in zip(*contexts))
     ds = tf.data.Dataset.from_tensor_slices((firsts, lasts))
     if shuffle: ds = ds.shuffle(len(firsts), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
@@ -238,9 +283,13 @@ def make_dataset(messages,               # list of (n, 4) message arrays, one pe
             jitter = tf.random.stateless_uniform(tf.shape(first), s + [0, 2], 0, stride, dtype=tf.int64)
             first = tf.minimum(first + jitter, last)
         w = tf.gather(table, first[:, None] + offsets)
+        x = {}
+        if contexts is not None:
+            x['bar'], x['held'] = tf.gather(bar_table, first), unpack_keys(tf.gather(held_table, first))
+            if augment is not None and augment.transpose: x['held'] = shift_keys(x['held'], transposition_tf(augment, w[..., PITCH], s))
         if augment is not None: w = augment_tf(augment, w, s)
         t = encode_tf(tok, w)
-        x = {'tokens': t[:, :-1]}
+        x['tokens'] = t[:, :-1]
         if all_positions: x['next'] = t[:, 1:]
         if composers is not None: x['composer'] = tf.gather(composer_of_msg, first)
         return x, _targets(tok, t[:, 1:] if all_positions else t[:, -1])
@@ -256,6 +305,9 @@ class Dataset:
     generation: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     shared: list = field(default_factory=list)    # (piece id, piece id, similarity): the same piece in two collections
+    def contexts(self, part):   # 'train', 'validation' or 'generation'
+        "`piece_contexts` of one part's pieces, in the order of its messages"
+        return piece_contexts(getattr(self.split, part))
     def collections(self):
         "collection -> {'train': pieces, 'validation': pieces, 'generation': pieces, 'notes': notes}"
         out = {}

@@ -100,17 +100,19 @@ def pipelines(dataset, tokenizer, seq_len=150, all_positions=True, batch_size=64
               composers=None,         # composer names the model is conditioned on, or None
               steps_per_epoch=None,   # training batches per epoch; the pipeline repeats when given
               validation_steps=None,  # validation batches: windows spaced out to fill this many
-              augment=None):          # an `Augment` for training windows (default: `Augment()`)
+              augment=None,           # an `Augment` for training windows (default: `Augment()`)
+              contexts=False):        # give each window where it starts in the bar and the keys down (models with `context_inputs`)
     "(train, validation) `tf.data` pipelines of (inputs, targets) batches"
     ids = lambda part: composer_ids(getattr(dataset.split, part), composers) if composers else None
+    context = lambda part: dataset.contexts(part) if contexts else None
     stride = seq_len if all_positions else max(1, seq_len // 10)
     if validation_steps:
         n = len(window_starts([len(m) for m in dataset.validation], seq_len + 1)[0])
         stride = max(stride, n // (validation_steps * batch_size))
     train = make_dataset(dataset.train, tokenizer, seq_len, all_positions, batch_size, shuffle=True,
-                         augment=augment or Augment(), seed=seed, composers=ids('train'))
+                         augment=augment or Augment(), seed=seed, composers=ids('train'), contexts=context('train'))
     val = make_dataset(dataset.validation, tokenizer, seq_len, all_positions, batch_size, stride=stride,
-                       shuffle=False, seed=seed, composers=ids('validation'))
+                       shuffle=False, seed=seed, composers=ids('validation'), contexts=context('validation'))
     train, val = (train.repeat() if steps_per_epoch else train), (val.take(validation_steps) if validation_steps else val)
     return train.with_options(SHARD_BY_BATCH), val.with_options(SHARD_BY_BATCH)
 
@@ -422,7 +424,7 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
         prepare_out_dir(work, config, resume)
         keras.utils.set_random_seed(seed)
         train_ds, val_ds = pipelines(dataset, tokenizer, seq_len, all_positions, batch_size, seed, composers or None,
-                                     steps_per_epoch, validation_steps, augment)
+                                     steps_per_epoch, validation_steps, augment, bool(sizes.get('context_inputs')))
         check_same_everywhere(strategy, backup_metadata_epoch(work / 'backup'), 'the epochs in the backup')   # before any collective
         model, done = _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, work / 'backup')
         _keras_multiworker_fixes(model, val_ds)
