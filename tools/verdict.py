@@ -1,12 +1,13 @@
 """The verdict: can a classifier tell the shipped model's music from held-out real music? Beside it rOA, the copied
-8-gram rate and well-formedness, for the shipped model, the design's `seed` model, the random-pitch control, and real
-music against real music (issue: evaluation). Writes the generated MIDI, the tables and a JSON record.
+8-gram rate and well-formedness, for the shipped model, the previous shipped model (its stored pieces, OUT/previous), the design's `seed` model,
+the random-pitch control, and real music against real music (issue: evaluation). Writes the generated MIDI, the tables and a JSON record.
 
     python tools/verdict.py --out nbs/verdict                       # shipped model regenerated, seed pieces as stored
     python tools/verdict.py --reuse-pieces --out nbs/verdict        # both sets of pieces as stored in OUT/lstm, OUT/seed
 
-- held-out real: the validation and generation pieces of the shipped model's own split (never trained on); real against
-  real is its two random halves
+- held-out real: the generation pieces of the shipped model's own split (never trained on, never tuned on; tuning
+  uses --real validation), less those the previous shipped model trained on (--previous-data); real against real is
+  its two random halves
 - generated: N pieces of LENGTH messages with the shipped model (primers from the generation set, one composer after
   another, default sampling), written to OUT/lstm; the `seed` model's pieces are read from OUT/seed (its training run is
   gone; --seed-model FILE generates them again with its sliding window and the same sampling)
@@ -71,33 +72,52 @@ def giveaways(d, top=6):
     "What separates a set's windows from real ones, feature by feature, as a markdown list"
     return "\n".join(f"- {s['text']} (this feature alone: AUC {s['separation']:.2f})" for s in d.separating[:top])
 
+def held_out_pieces(args, card):
+    "The real pieces to judge against: the chosen held-out part of the shipped model's split, less any piece (or its twin in another collection) that the previous model trained on; and the training pieces of both"
+    from pianogen.tokens import build_dataset
+    data = build_dataset(args.data, seed=0)
+    if sorted(p.piece_id for p in data.split.generation) != sorted(card['generation_pieces']):
+        raise SystemExit(f"{args.data}: its split differs from the shipped model's: not the data it was trained on")
+    held_out = [p for part in args.real.split('+') for p in getattr(data.split, part)]
+    train = list(data.split.train)
+    if args.previous_data:
+        old = build_dataset(args.previous_data, seed=0)
+        seen = {p.piece_id for p in old.split.train}
+        seen |= {b for a, b, _ in data.shared if a in seen} | {a for a, b, _ in data.shared if b in seen}
+        dropped = [p.piece_id for p in held_out if p.piece_id in seen]
+        held_out = [p for p in held_out if p.piece_id not in seen]
+        known = {p.piece_id for p in train}
+        train += [p for p in old.split.train if p.piece_id not in known]
+        print(f"held-out real: {len(held_out)} pieces ({len(dropped)} left out: the previous model trained on them)")
+    return held_out, train
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--model', help='the model to judge (default: the shipped one)')
     ap.add_argument('--reuse-pieces', action='store_true', help="judge the shipped model's pieces stored in OUT/lstm instead of generating them again")
     ap.add_argument('--seed-model', help="the design's seed model: generate its pieces again (default: read them from --seed-pieces)")
     ap.add_argument('--seed-pieces', help="folder of the seed model's stored pieces (default: OUT/seed)")
+    ap.add_argument('--previous-pieces', help="folder of the previous shipped model's stored pieces (default: OUT/previous, when it exists)")
+    ap.add_argument('--previous-data', help="the previous shipped model's training data: held-out pieces it trained on are left out")
     ap.add_argument('--pieces', type=int, default=20)
     ap.add_argument('--length', type=int, default=1000)
     ap.add_argument('--first-seed', type=int, default=1000, help='piece i uses seed FIRST_SEED + i (another set of pieces: another value)')
     ap.add_argument('--beats', type=int, default=100, help='crop every piece to this many beats')
     ap.add_argument('--out', default='nbs/verdict')
-    ap.add_argument('--data', default='../shared/data/piano-midi-de', help="the shipped model's training data (its split is rebuilt)")
+    ap.add_argument('--data', help="the shipped model's training data, whose split is rebuilt (default: the model card's source)")
     ap.add_argument('--temperature', type=float, help='of the pitch choice (default: the default sampling)')
     ap.add_argument('--top-p', type=float, help='of the pitch choice (default: the default sampling)')
-    ap.add_argument('--real', default='validation+generation', choices=['validation', 'generation', 'validation+generation'],
-                    help='which held-out pieces to compare with')
+    ap.add_argument('--real', default='generation', choices=['validation', 'generation', 'validation+generation'],
+                    help='which held-out pieces to compare with (tuning uses validation; the verdict, generation)')
     args = ap.parse_args()
     from pianogen.generate import load_primers, ASSETS
-    from pianogen.tokens import build_dataset
     from pianogen.evaluate import evaluate, discriminability, random_pitch_control, NgramIndex
     out = Path(args.out); lstm_dir, seed_dir = out / 'lstm', Path(args.seed_pieces or out / 'seed')
+    previous_dir = Path(args.previous_pieces or out / 'previous')
     card = json.loads((ASSETS / 'model.json').read_text())
-    data = build_dataset(args.data, seed=0)
-    if sorted(p.piece_id for p in data.split.generation) != sorted(card['generation_pieces']):
-        raise SystemExit(f"{args.data}: its split differs from the shipped model's: not the data it was trained on")
-    held_out = [p for part in args.real.split('+') for p in getattr(data.split, part)]
-    index = NgramIndex(data.split.train, n=8)
+    args.data = args.data or card['source']
+    held_out, train = held_out_pieces(args, card)
+    index = NgramIndex(train, n=8)
     primers = load_primers()
     composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
     if args.reuse_pieces:
@@ -112,21 +132,27 @@ def main():
         seed_made = f'generated again by this run from {args.seed_model}'
     else: seed_made = f'stored in {seed_dir} (its training run is gone; read, not generated)'
     ours, seeds = read_pieces(lstm_dir), read_pieces(seed_dir)
-    print(f"shipped model: {len(ours)} pieces ({made}); seed model: {len(seeds)} pieces ({seed_made}); held-out real: {len(held_out)}")
+    controls = {'seed model': seeds}
+    if previous_dir.is_dir(): controls = {'previous model': read_pieces(previous_dir), **controls}
+    print(f"shipped model: {len(ours)} pieces ({made}); " + "; ".join(f"{k}: {len(v)} pieces" for k, v in controls.items())
+          + f"; held-out real: {len(held_out)}")
 
     both = ('features', 'roll')
-    ev = evaluate(ours, held_out, controls={'seed model': seeds}, index=index, beats=args.beats, discriminate=both, progress=True)
+    ev = evaluate(ours, held_out, controls=controls, index=index, beats=args.beats, discriminate=both, progress=True)
     perm = np.random.default_rng(0).permutation(len(held_out))      # real against real: two halves of the held-out pieces
     half_a, half_b = [held_out[i] for i in perm[:len(perm) // 2]], [held_out[i] for i in perm[len(perm) // 2:]]
     halves = evaluate(half_a, half_b, random_control=False, index=index, beats=args.beats, discriminate=both)
     ev.roa['real vs real'], ev.discriminability['real vs real'] = halves.roa['generated'], halves.discriminability['generated']
     ev.tables['real vs real'] = halves.tables['generated']
-    sets = {'generated': (ours, held_out), 'seed model': (seeds, held_out),
+    sets = {'generated': (ours, held_out), **{k: (v, held_out) for k, v in controls.items()},
             'random pitch': ([random_pitch_control(p, i) for i, p in enumerate(held_out)], held_out), 'real vs real': (half_a, half_b)}
-    for s, (pieces, real) in sets.items():   # what else tells them apart, loudness left out (the model writes one velocity)
+    for s, (pieces, real) in sets.items():   # what else tells them apart, loudness left out
         for c in both:
             ev.discriminability[s][f'{c} without dynamics'] = discriminability(pieces, real, c, beats=args.beats, ignore=('dynamics',))
-    names = {'generated': 'shipped model (lstm)', 'seed model': '`seed` model', 'random pitch': 'random-pitch control', 'real vs real': 'real vs real (two halves)'}
+    label = f"shipped model ({card['kind']}, {card.get('data', {}).get('pieces', {}).get('train', '?')} training pieces)"
+    names = {'generated': label, 'previous model': 'previous shipped model', 'seed model': '`seed` model',
+             'random pitch': 'random-pitch control', 'real vs real': 'real vs real (two halves)'}
+    names = {k: v for k, v in names.items() if k in sets}
     seconds = ev.discriminability['generated']['features'].seconds
     ours_found = ev.discriminability['generated']
     table = "\n\n".join([
@@ -143,7 +169,8 @@ def main():
     (out / 'table.md').write_text(table + '\n')
     (out / 'verdict.json').write_text(json.dumps(dict(ev.as_dict(), pieces=len(ours), length=args.length, beats=args.beats,
         composers=composers, first_seed=args.first_seed, sampling=sampling, lstm_pieces=made, seed_pieces=seed_made,
-        unreleased=int(np.nansum(ev.tables['generated']['unreleased'])), seconds_generating=secs,
+        previous_pieces=str(previous_dir) if 'previous model' in sets else None, data=args.data, previous_data=args.previous_data,
+        real=args.real, unreleased=int(np.nansum(ev.tables['generated']['unreleased'])), seconds_generating=secs,
         seconds_feature_classifier=seconds, cores=os.cpu_count(), names=names,
         held_out=[p.piece_id for p in held_out], real_halves=[[p.piece_id for p in half_a], [p.piece_id for p in half_b]]),
         indent=1, default=float))
