@@ -101,11 +101,11 @@ def main():
 
 def bench_discriminability(folder, beats):
     "The feature classifier, 20 generated pieces against 40 real ones"
-    from pianogen.data import clean_files
-    from pianogen.evaluate import discriminability, midi_paths
+    from pianogen.data import clean_files, midi_files
+    from pianogen.evaluate import discriminability
     generated_dir = Path(__file__).resolve().parent.parent / 'nbs' / 'verdict' / 'lstm'
     if folder is not None and generated_dir.exists():
-        generated = clean_files(midi_paths(generated_dir)[:20], workers=1, progress=False)[0]
+        generated = clean_files(midi_files(generated_dir)[:20], workers=1, progress=False)[0]
         real = clean_files(sorted(folder.glob('*.mid'))[:40], progress=False)[0]
         source = f"{len(generated)} pieces of {generated_dir.name} against {len(real)} of {folder.name}"
     else:

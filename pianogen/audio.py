@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 import numpy as np
 import mido
-from .data import TPQ, DEFAULT_TEMPO, NOTE_DTYPE, Piece, clean_midi
+from .data import TPQ, DEFAULT_TEMPO, NOTE_DTYPE, Piece, InputError, clean_midi
 
 # %% auto #0
 __all__ = ['tempo_map_seconds', 'SoundFontError', 'read_sf2', 'default_soundfont_path', 'Zone', 'SoundFont', 'load_soundfont',
@@ -32,11 +32,8 @@ def tempo_map_seconds(ticks,          # tick positions, any shape
     return starts[i] + (ticks - at[i]) * sec_per_tick[i]
 
 # %% ../nbs/04b_audio.ipynb #57cc237f
-class SoundFontError(ValueError):
+class SoundFontError(InputError, ValueError):
     "A SoundFont that pianogen cannot use, naming the file and the reason"
-    def __init__(self, source, reason):
-        self.source, self.reason = str(source), reason
-        super().__init__(f"{self.source!r}: {reason}")
 
 _PHDR = np.dtype([('name', 'S20'), ('preset', '<u2'), ('bank', '<u2'), ('bag', '<u2'),
                   ('library', '<u4'), ('genre', '<u4'), ('morphology', '<u4')])

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #74af9c25
 from __future__ import annotations
-import argparse, json, sys
+import argparse, inspect, json, sys
 from pathlib import Path
 
 # %% auto #0
@@ -12,18 +12,10 @@ __all__ = ['TF_WARNING_MODULES', 'data_check', 'data_clean', 'train_command', 'g
            'serve_command', 'parser', 'main', 'quiet_tensorflow']
 
 # %% ../nbs/08_cli.ipynb #dd68f936
-def _expand(paths):
-    "MIDI files from files and folders (folders searched recursively for .mid/.midi)"
-    out = []
-    for p in map(Path, paths):
-        if p.is_dir(): out += sorted(q for q in p.rglob('*') if q.suffix.lower() in ('.mid', '.midi'))
-        else: out.append(p)
-    return out
-
 def data_check(args):
     "Print one record per file; exit status 1 if any file failed"
-    from pianogen.data import check_files
-    files = _expand(args.paths)
+    from pianogen.data import check_files, midi_files
+    files = midi_files(args.paths)    # a missing file is kept: it is reported as failed
     if not files: print(f"pianogen data check: no MIDI files in {' '.join(args.paths)}", file=sys.stderr); return 2
     recs = check_files(files, progress=not args.json and sys.stderr.isatty(), cache=not args.no_cache)
     for r in recs:
@@ -48,6 +40,14 @@ def data_clean(args):
     return 0
 
 # %% ../nbs/08_cli.ipynb #d1ac6bc6
+def _train_defaults():
+    "`pianogen.train.train`'s parameter defaults, read from its source: importing it would load TensorFlow for `--help`"
+    import ast, importlib.util
+    tree = ast.parse(Path(importlib.util.find_spec('pianogen.train').origin).read_text(encoding='utf-8'))
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'train')
+    params = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
+    return {p.arg: ast.literal_eval(d) for p, d in zip(params, fn.args.defaults)}
+
 def train_command(args):
     "Train a model; exit status 2 for a configuration or data error"
     from pianogen.sources import source_list
@@ -126,6 +126,8 @@ def parser():
     "The `pianogen` argument parser with its subcommands"
     p = argparse.ArgumentParser(prog='pianogen', description='Tonal classical piano music from a neural network.')
     from pianogen.generate import PITCH_TEMPERATURE, PITCH_TOP_P   # NumPy only: no TensorFlow for --help
+    from pianogen.tokens import Augment
+    from pianogen.evaluate import evaluate_paths
     p.add_argument('--verbose', action='store_true', help="show TensorFlow's own log lines and warnings (hidden by default)")
     sub = p.add_subparsers(dest='command', metavar='COMMAND', required=True)
     data = sub.add_parser('data', help='check and clean MIDI files').add_subparsers(dest='data_command', metavar='ACTION', required=True)
@@ -140,24 +142,25 @@ def parser():
     c.add_argument('--no-sustain', action='store_true', help='keep note durations as written, ignoring the pedal')
     c.set_defaults(func=data_clean)
     t = sub.add_parser('train', help='train a model; started again, it resumes from the last completed epoch')
-    t.add_argument('--data', default='music21', metavar='SOURCE', help="'music21' (default), 'maestro', 'piano-midi.de', 'asap', 'asap-performances', or a folder of MIDI files; several joined by commas, e.g. 'piano-midi.de,asap'")
+    train_defaults = _train_defaults()   # one place: `train`'s own signature
+    t.add_argument('--data', default=train_defaults['data'], metavar='SOURCE', help="'music21', 'maestro', 'piano-midi.de', 'asap', 'asap-performances', or a folder of MIDI files; several joined by commas, e.g. 'piano-midi.de,asap' (default: %(default)s)")
     t.add_argument('--model', default='lstm', choices=['seed', 'lstm', 'transformer'])
-    t.add_argument('--epochs', type=int, default=20, metavar='N')
+    t.add_argument('--epochs', type=int, default=train_defaults['epochs'], metavar='N', help='(default: %(default)s)')
     t.add_argument('--out', metavar='DIR', help='run folder (default: runs/MODEL)')
-    t.add_argument('--batch-size', type=int, default=64, metavar='B', help='global batch size')
-    t.add_argument('--lr', type=float, default=1e-3, metavar='LR', help='learning rate at the start of the cosine schedule')
-    t.add_argument('--seed', type=int, default=0, metavar='S')
+    t.add_argument('--batch-size', type=int, default=train_defaults['batch_size'], metavar='B', help='global batch size (default: %(default)s)')
+    t.add_argument('--lr', type=float, default=train_defaults['learning_rate'], metavar='LR', help='learning rate at the start of the cosine schedule (default: %(default)s)')
+    t.add_argument('--seed', type=int, default=train_defaults['seed'], metavar='S', help='(default: %(default)s)')
     t.add_argument('--strategy', default='default', choices=['default', 'mirrored', 'multiworker'],
                    help="'mirrored': every local GPU; 'multiworker': the machines of the cluster in TF_CONFIG (run the same command on each)")
     t.add_argument('--mixed-precision', action='store_true', help='compute in float16 (mixed_float16): faster on recent GPUs')
     t.add_argument('--steps-per-epoch', type=int, metavar='N', help='training batches per epoch (default: one pass)')
     t.add_argument('--validation-steps', type=int, metavar='N', help='validation batches (default: every validation window)')
-    t.add_argument('--seq-len', type=int, default=150, metavar='N', help='messages the model reads')
+    t.add_argument('--seq-len', type=int, default=train_defaults['seq_len'], metavar='N', help='messages the model reads (default: %(default)s)')
     t.add_argument('--size', default='default', choices=['tiny', 'small', 'default'], help='model sizes (pianogen.train.SIZES)')
-    t.add_argument('--patience', type=int, default=5, metavar='N', help='epochs without improvement before stopping')
+    t.add_argument('--patience', type=int, default=train_defaults['patience'], metavar='N', help='epochs without improvement before stopping (default: %(default)s)')
     t.add_argument('--no-resume', action='store_true', help='start afresh, removing what a previous run left in --out')
-    t.add_argument('--transpose', type=int, default=6, metavar='N', help='augmentation: random transposition up to N semitones (default: 6)')
-    t.add_argument('--stretch', type=float, default=0.0, metavar='F', help='augmentation: random tempo stretch up to F, for performed MIDI (default: 0)')
+    t.add_argument('--transpose', type=int, default=Augment.transpose, metavar='N', help='augmentation: random transposition up to N semitones (default: %(default)s)')
+    t.add_argument('--stretch', type=float, default=Augment.stretch, metavar='F', help='augmentation: random tempo stretch up to F, for performed MIDI (default: %(default)s)')
     t.set_defaults(func=train_command)
     g = sub.add_parser('generate', help='generate pieces with the shipped model (or --model FILE)')
     g.add_argument('-o', '--output', default='piece.mid', metavar='OUT.mid', help='MIDI file to write (default: piece.mid)')
@@ -181,7 +184,8 @@ def parser():
     e.add_argument('paths', nargs='+', metavar='DIR_OR_FILES', help='generated MIDI files or folders')
     e.add_argument('--against', required=True, metavar='DIR', help='held-out real MIDI')
     e.add_argument('--train', metavar='DIR', help='training MIDI, for the copied 8-gram rate')
-    e.add_argument('--beats', type=int, default=200, metavar='N', help='crop every piece to its first N beats')
+    e.add_argument('--beats', type=int, default=inspect.signature(evaluate_paths).parameters['beats'].default, metavar='N',
+                   help='crop every piece to its first N beats (default: %(default)s)')
     e.add_argument('--json', action='store_true', help='JSON instead of a table')
     e.add_argument('--roll', action='store_true', help='also the piano-roll classifier (a small conv net: TensorFlow, slower)')
     e.set_defaults(func=evaluate_command)

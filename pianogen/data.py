@@ -14,10 +14,11 @@ import mido
 # %% auto #0
 __all__ = ['TPQ', 'PITCH_LO', 'PITCH_HI', 'N_PITCHES', 'MAX_DELTA', 'DEFAULT_TEMPO', 'MAX_FILE_BYTES', 'MAX_BEATS', 'NOTE_DTYPE',
            'DOUBLE_STRIKE', 'DROP_REASONS', 'CHANGE_REASONS', 'PITCH', 'ON', 'DELTA', 'VELOCITY', 'CLEAN_VERSION',
-           'MidiError', 'read_midi', 'check_midi', 'make_midi', 'midi_bytes', 'CleanReport', 'gap_warp', 'Piece',
-           'clean_midi', 'notes_to_messages', 'messages_to_notes', 'count_unreleased', 'notes_to_midi', 'piece_to_midi',
-           'beat_ticks', 'bar_map', 'note_positions', 'shared_data_dir', 'cache_dir', 'save_piece', 'load_piece',
-           'clean_file', 'clean_files', 'check_files', 'check_totals']
+           'MIDI_SUFFIXES', 'InputError', 'MidiError', 'read_midi', 'check_midi', 'make_midi', 'midi_bytes',
+           'CleanReport', 'gap_warp', 'Piece', 'clean_midi', 'notes_to_messages', 'messages_to_notes',
+           'count_unreleased', 'notes_to_midi', 'piece_to_midi', 'beat_ticks', 'bar_map', 'note_positions',
+           'shared_data_dir', 'cache_dir', 'save_piece', 'load_piece', 'clean_file', 'midi_files', 'parallel_map',
+           'clean_files', 'check_files', 'check_totals']
 
 # %% ../nbs/00_data.ipynb #57ddf5af
 TPQ = 480                 # ticks per quarter note of every note table and message list
@@ -30,11 +31,17 @@ MAX_BEATS = 100_000       # refuse pieces longer than this many quarter notes (h
 NOTE_DTYPE = np.dtype([('start', '<i8'), ('end', '<i8'), ('pitch', '<i2'), ('velocity', '<i2')])
 
 # %% ../nbs/00_data.ipynb #1cd37682
-class MidiError(ValueError):
-    "A MIDI file that pianogen cannot read, naming the file and the reason"
+class InputError(Exception):
+    "Input pianogen cannot use, naming where it came from (`source`) and why not (`reason`)"
+    message = '{source!r}: {reason}'   # how `str(error)` reads; a subclass may change it
     def __init__(self, source, reason):
         self.source, self.reason = str(source), reason
-        super().__init__(f"{self.source!r}: {reason}")
+        super().__init__(self.message.format(source=self.source, reason=reason))
+    def __reduce__(self): return type(self), (self.source, self.reason)   # so that it crosses to and from worker processes
+
+class MidiError(InputError, ValueError):
+    "A MIDI file that pianogen cannot read, naming the file and the reason"
+
 
 # %% ../nbs/00_data.ipynb #f9779849
 def read_midi(src,          # a path, or the file's bytes
@@ -489,6 +496,54 @@ def clean_file(path,            # a MIDI file
         save_piece(piece, tmp); os.replace(tmp, key)
     return piece
 
+# %% ../nbs/00_data.ipynb #b4aa473b
+MIDI_SUFFIXES = ('.mid', '.midi')   # compared in lower case
+
+def midi_files(paths,              # a file or folder, or a list of them
+               must_exist=False):  # raise FileNotFoundError for a missing path (False: keep it, for the reader to report)
+    "The MIDI files `paths` names: files as given, folders searched recursively for .mid/.midi (any case), sorted"
+    if isinstance(paths, (str, os.PathLike)): paths = [paths]
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir(): out += sorted(q for q in p.rglob('*') if q.suffix.lower() in MIDI_SUFFIXES and q.is_file())
+        elif must_exist and not p.exists(): raise FileNotFoundError(f"{p}: no such file or folder")
+        else: out.append(p)
+    return out
+
+# %% ../nbs/00_data.ipynb #96ca8801
+def parallel_map(fn,                  # a function of one item, defined at module level (workers import it)
+                 items,
+                 workers=None,        # processes (default: all cores; 1 runs in this process)
+                 progress=False,      # show a tqdm bar
+                 desc=None,           # the bar's label
+                 unit='item',         # what the bar counts
+                 serial_below=2,      # fewer items than this run in this process: not worth a pool
+                 chunks_per_worker=8, # items go out in about this many chunks per worker (None: one at a time)
+                 sizes=None,          # optional cost of each item: the costliest start first
+                 initializer=None,    # run once in each worker, with `initargs` (here when no pool starts)
+                 initargs=(),
+                 before_pool=None):   # run here before the workers start: forked workers inherit what it caches
+    "`[fn(x) for x in items]` in worker processes with a progress bar; results in the order of `items`"
+    from tqdm.auto import tqdm
+    items = list(items)
+    workers = min(workers or os.cpu_count() or 1, len(items))
+    with tqdm(total=len(items), disable=not progress or not items, desc=desc, unit=unit) as bar:
+        if workers <= 1 or len(items) < serial_below:
+            if initializer: initializer(*initargs)
+            results = []
+            for x in items: results.append(fn(x)); bar.update()
+            return results
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing as mp
+        if before_pool: before_pool()
+        order = sorted(range(len(items)), key=lambda i: -sizes[i]) if sizes is not None else range(len(items))
+        chunksize = max(1, len(items) // (chunks_per_worker * workers)) if chunks_per_worker else 1
+        ctx = mp.get_context('fork') if 'fork' in mp.get_all_start_methods() else None
+        results = [None] * len(items)
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs) as ex:
+            for i, r in zip(order, ex.map(fn, [items[i] for i in order], chunksize=chunksize)): results[i] = r; bar.update()
+        return results
+
 # %% ../nbs/00_data.ipynb #4584135e
 def _clean_one(args):
     path, kw = args
@@ -501,21 +556,12 @@ def clean_files(paths,              # MIDI files
                 labels=None,        # optional {path: (piece_id, composer)}
                 **kwargs):          # passed to `clean_file`
     "Clean many files: (pieces, failures), failures as (file, reason), both in the order of `paths`"
-    from tqdm.auto import tqdm
     paths = [Path(p) for p in paths]
     labels = labels or {}
     jobs = [(p, dict(kwargs, **dict(zip(('piece_id', 'composer'), labels.get(str(p), labels.get(p, ())))))) for p in paths]
-    workers = workers or os.cpu_count() or 1
     results = [_clean_one((p, dict(kw, cached_only=True))) if kwargs.get('cache', True) else (None, None) for p, kw in jobs]
     todo = [i for i, r in enumerate(results) if r == (None, None)]    # not cached: clean them, in parallel
-    bar = dict(total=len(todo), disable=not progress or not todo, desc='cleaning MIDI', unit='file')
-    if workers == 1 or len(todo) < 4: done = [_clean_one(jobs[i]) for i in tqdm(todo, **bar)]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        import multiprocessing as mp
-        ctx = mp.get_context('fork') if 'fork' in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
-            done = list(tqdm(ex.map(_clean_one, [jobs[i] for i in todo], chunksize=max(1, len(todo) // (8 * workers))), **bar))
+    done = parallel_map(_clean_one, [jobs[i] for i in todo], workers, progress, desc='cleaning MIDI', unit='file', serial_below=4)
     for i, r in zip(todo, done): results[i] = r
     return [p for p, _ in results if p is not None], [f for _, f in results if f is not None]
 

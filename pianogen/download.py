@@ -4,20 +4,20 @@
 
 # %% ../nbs/00b_download.ipynb #0b9507cd
 from __future__ import annotations
-import contextlib, csv, functools, hashlib, http.server, importlib.resources, os, re, shutil, threading, urllib.parse, zipfile
+import csv, hashlib, importlib.resources, os, re, shutil, urllib.parse, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 import platformdirs, requests
 from tqdm.auto import tqdm
 from urllib3.exceptions import ProtocolError
-from .data import shared_data_dir
+from .data import InputError, shared_data_dir, midi_files
 
 # %% auto #0
 __all__ = ['MAESTRO_BASE_URL', 'MAESTRO_DIR', 'MAESTRO_ZIP', 'MAESTRO_CSV', 'MAESTRO_URL', 'MAESTRO_CSV_URL', 'MAESTRO_SHA256',
            'MAESTRO_SIZE', 'MAESTRO_COLUMNS', 'COMPOSER_PREFIXES', 'PIANO_MIDI_DE_FOLDERS', 'PIANO_MIDI_DE_URL',
-           'PIANO_MIDI_DE', 'data_dir', 'DownloadError', 'sha256_file', 'serve_directory', 'download', 'MidiRecord',
-           'ArchiveError', 'safe_extract', 'read_maestro_csv', 'download_maestro', 'composer_of', 'manifest_rows',
-           'write_manifest', 'read_manifest', 'piano_midi_de_url', 'download_piano_midi_de']
+           'PIANO_MIDI_DE', 'data_dir', 'DownloadError', 'sha256_file', 'download', 'MidiRecord', 'ArchiveError',
+           'safe_extract', 'read_maestro_csv', 'download_maestro', 'composer_of', 'manifest_rows', 'write_manifest',
+           'read_manifest', 'piano_midi_de_url', 'download_piano_midi_de']
 
 # %% ../nbs/00b_download.ipynb #b63f6080
 def data_dir() -> Path:
@@ -27,12 +27,11 @@ def data_dir() -> Path:
     return path
 
 # %% ../nbs/00b_download.ipynb #a60690f0
-class DownloadError(OSError):
+class DownloadError(InputError, OSError):
     "A download that failed, naming the URL and the reason"
-    def __init__(self, url, reason):
-        self.url, self.reason = str(url), reason
-        super().__init__(f"{self.url}: {reason}")
-    def __reduce__(self): return type(self), (self.url, self.reason)
+    message = '{source}: {reason}'   # a URL reads best unquoted
+    @property
+    def url(self): return self.source
 
 # %% ../nbs/00b_download.ipynb #717ad084
 def sha256_file(path,             # the file to hash
@@ -47,46 +46,6 @@ def _file_ok(path, sha256=None, size=None):
     "True when `path` has the expected `size` and `sha256` (either may be None)"
     if size is not None and path.stat().st_size != size: return False
     return sha256 is None or sha256_file(path) == sha256.lower()
-
-# %% ../nbs/00b_download.ipynb #99a37c19
-class _RangeHandler(http.server.SimpleHTTPRequestHandler):
-    "Serve files, honouring `Range: bytes=N-`; the server's `cut_after` and `ranges` make it misbehave"
-    def log_message(self, *args): pass
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path))
-        if not path.is_file(): return self.send_error(404, 'File not found')
-        data, start = path.read_bytes(), 0
-        m = re.fullmatch(r'bytes=(\d+)-', self.headers.get('Range', ''))
-        if m and self.server.ranges:
-            start = int(m[1])
-            if start >= len(data):
-                self.send_response(416)
-                self.send_header('Content-Range', f'bytes */{len(data)}')
-                self.send_header('Content-Length', '0'); self.end_headers(); return
-            self.send_response(206)
-            self.send_header('Content-Range', f'bytes {start}-{len(data)-1}/{len(data)}')
-        else: self.send_response(200)
-        body = data[start:]
-        self.send_header('Content-Type', self.guess_type(str(path)))
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        if self.server.cut_after is not None: body, self.close_connection = body[:self.server.cut_after], True
-        self.wfile.write(body)
-
-# %% ../nbs/00b_download.ipynb #145bc1f8
-@contextlib.contextmanager
-def serve_directory(path,            # the directory to serve
-                    cut_after=None,  # drop the connection after this many body bytes of each response
-                    ranges=True):    # False: ignore `Range` and always answer 200 with the whole file
-    "Serve `path` over HTTP on 127.0.0.1 in a background thread, yielding the base URL"
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(_RangeHandler, directory=str(path)))
-    server.cut_after, server.ranges = cut_after, ranges
-    thread = threading.Thread(target=server.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True)
-    thread.start()
-    try: yield f'http://127.0.0.1:{server.server_address[1]}'
-    finally:
-        server.shutdown(); server.server_close(); thread.join()
 
 # %% ../nbs/00b_download.ipynb #75418aa7
 def _range_start(r):
@@ -184,11 +143,10 @@ class MidiRecord:
     source: str = ''              # 'maestro' or 'piano-midi.de'
 
 # %% ../nbs/00b_download.ipynb #e8da8e0e
-class ArchiveError(ValueError):
+class ArchiveError(InputError, ValueError):
     "An archive pianogen refuses to extract, naming the archive and the reason"
-    def __init__(self, archive, reason):
-        self.archive, self.reason = str(archive), reason
-        super().__init__(f"{self.archive!r}: {reason}")
+    @property
+    def archive(self): return self.source
 
 def _unsafe(name):
     "Why the zip member `name` may not be extracted, or None"
@@ -280,9 +238,9 @@ def composer_of(filename): # a piano-midi.de file name, e.g. 'chpn_op23.mid'
 
 # %% ../nbs/00b_download.ipynb #17616c70
 def manifest_rows(directory): # a folder of piano-midi.de files
-    "(name, folder, sha256, size) for every .mid file in `directory`, sorted by name"
+    "(name, folder, sha256, size) for every MIDI file in `directory`, sorted by name"
     return [(p.name, PIANO_MIDI_DE_FOLDERS[composer_of(p.name)], sha256_file(p), p.stat().st_size)
-            for p in sorted(Path(directory).glob('*.mid'))]
+            for p in midi_files(directory)]
 
 def write_manifest(rows, path):
     "Write manifest `rows` as a TSV with a header line"

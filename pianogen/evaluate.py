@@ -13,6 +13,7 @@ from itertools import combinations
 from statistics import NormalDist
 import numpy as np
 from .data import Piece, TPQ, NOTE_DTYPE, messages_to_notes, count_unreleased, clean_files
+from .data import midi_files, parallel_map
 
 # %% auto #0
 __all__ = ['HURON_WEIGHTS', 'PITCH_NAMES', 'MAJOR_SCALE', 'STEPS_PER_BEAT', 'METRICS', 'ROA_METRICS', 'WINDOW_BEATS', 'FEATURES',
@@ -24,7 +25,7 @@ __all__ = ['HURON_WEIGHTS', 'PITCH_NAMES', 'MAJOR_SCALE', 'STEPS_PER_BEAT', 'MET
            'bar_similarity', 'notes_sounding', 'NgramIndex', 'piece_metrics', 'MetricTable', 'metrics_table', 'overlap',
            'ROA', 'roa', 'random_pitch_control', 'windows', 'window_features', 'piece_windows', 'piano_roll',
            'separating_features', 'Discriminability', 'discriminability', 'Evaluation', 'evaluate', 'plot_piano_roll',
-           'plot_metric_distributions', 'midi_paths', 'evaluate_paths']
+           'plot_metric_distributions', 'evaluate_paths']
 
 # %% ../nbs/05_evaluate.ipynb #7dfa03c0
 def note_table(rows):   # (start_beat, duration_beats, pitch[, velocity]) tuples
@@ -384,6 +385,10 @@ def _init_worker(kwargs):
 
 def _worker_metrics(x): return piece_metrics(x, **_worker_kwargs)
 
+def _warm_music21():
+    "Ask music21 here, once, so that every forked worker inherits its answers"
+    key_profiles(); warm_chord_cache()
+
 def metrics_table(pieces,                  # `Piece`s, note tables or messages
                   beats=200,               # crop length in beats
                   time_signature=(4, 4),   # bars; None: each piece's own first signature
@@ -392,20 +397,11 @@ def metrics_table(pieces,                  # `Piece`s, note tables or messages
                   progress=True,           # show a tqdm bar
                   desc='metrics'):         # the bar's label
     "A `MetricTable` of `piece_metrics` over many pieces, in parallel"
-    from tqdm.auto import tqdm
     pieces = list(pieces)
     ids = [p.piece_id if isinstance(p, Piece) and p.piece_id else str(i) for i, p in enumerate(pieces)]
     kwargs = dict(beats=beats, time_signature=time_signature, index=index)
-    workers = workers or os.cpu_count() or 1
-    bar = dict(total=len(pieces), disable=not progress, desc=desc, unit='piece')
-    if workers == 1 or len(pieces) < 8: rows = [piece_metrics(p, **kwargs) for p in tqdm(pieces, **bar)]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        import multiprocessing as mp
-        key_profiles(); warm_chord_cache()    # music21 here, once: every worker inherits its answers
-        ctx = mp.get_context('fork') if 'fork' in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(kwargs,)) as ex:
-            rows = list(tqdm(ex.map(_worker_metrics, pieces, chunksize=max(1, len(pieces) // (4 * workers))), **bar))
+    rows = parallel_map(_worker_metrics, pieces, workers, progress, desc=desc, unit='piece', serial_below=8, chunks_per_worker=4,
+                        initializer=_init_worker, initargs=(kwargs,), before_pool=_warm_music21)
     return MetricTable.from_rows(rows, ids)
 
 # %% ../nbs/05_evaluate.ipynb #504db5db
@@ -825,16 +821,6 @@ def plot_metric_distributions(tables,           # {set name: `MetricTable`}, e.g
     return fig
 
 # %% ../nbs/05_evaluate.ipynb #8cdb038c
-def midi_paths(paths):   # files and folders (searched recursively for .mid/.midi)
-    "The MIDI files named by `paths`, sorted within each folder"
-    if isinstance(paths, (str, Path)): paths = [paths]
-    out = []
-    for p in map(Path, paths):
-        if p.is_dir(): out += sorted(q for q in p.rglob('*') if q.suffix.lower() in ('.mid', '.midi'))
-        elif p.exists(): out.append(p)
-        else: raise FileNotFoundError(f"{p}: no such file or folder")
-    return out
-
 def evaluate_paths(paths,            # generated MIDI: files and/or folders
                    against,          # held-out real MIDI: a folder (or files)
                    json=False,       # print JSON instead of the markdown table
@@ -846,7 +832,7 @@ def evaluate_paths(paths,            # generated MIDI: files and/or folders
     sides = {}
     for name, p in (('generated', paths), ('real', against), ('train', train)):
         if p is None: continue
-        files = midi_paths(p)
+        files = midi_files(p, must_exist=True)
         if not files: raise FileNotFoundError(f"no MIDI files for {name}: {p}")
         sides[name] = clean_files(files, workers=workers, progress=progress, **clean_kwargs)
     index = NgramIndex(sides['train'][0]) if 'train' in sides else None

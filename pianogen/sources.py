@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from .data import Piece, TPQ, NOTE_DTYPE, DEFAULT_TEMPO, CLEAN_VERSION, MidiError
 from .data import clean_midi, clean_files, notes_to_midi, cache_dir, save_piece, load_piece, shared_data_dir
+from .data import midi_files, parallel_map
 
 # %% auto #0
 __all__ = ['CORPUS_COMPOSERS', 'SCORE_SUFFIXES', 'GRACE_TICKS', 'DEFAULT_VELOCITY', 'DYNAMIC_LEVELS', 'CHANNELS', 'SCORE_VERSION',
@@ -196,25 +197,6 @@ def _corpus_job(args):
     except MidiError as e: return None, (rel, e.reason)
     except Exception as e: return None, (rel, f'{type(e).__name__}: {e}')
 
-def _run_jobs(fn, jobs, sizes, workers, progress, desc):
-    "`fn` over `jobs` in `workers` processes, biggest first, with a progress bar; results in the order of `jobs`"
-    from tqdm.auto import tqdm
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    bar = tqdm(total=len(jobs), disable=not progress, desc=desc, unit='score')
-    if workers <= 1:
-        results = []
-        for j in jobs: results.append(fn(j)); bar.update()
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        import multiprocessing as mp
-        ctx = mp.get_context('fork') if 'fork' in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=ctx) as ex:
-            futures = {i: ex.submit(fn, jobs[i]) for i in sorted(range(len(jobs)), key=lambda i: -sizes[i])}
-            for _ in as_completed(futures.values()): bar.update()
-            results = [futures[i].result() for i in range(len(jobs))]
-    bar.close()
-    return results
-
 # %% ../nbs/00c_sources.ipynb #fad03db4
 def music21_pieces(composers=None,  # corpus folders or composer labels; None for `CORPUS_COMPOSERS`
                    limit=None,      # read only the first `limit` scores (in path order)
@@ -227,8 +209,8 @@ def music21_pieces(composers=None,  # corpus folders or composer labels; None fo
     todo = [rel for rel in files if done.get(rel) is None]
     if todo:
         root = corpus_root()
-        results = _run_jobs(_corpus_job, [(rel, cache) for rel in todo], [(root / rel).stat().st_size for rel in todo],
-                            workers, progress, 'reading music21 scores')
+        results = parallel_map(_corpus_job, [(rel, cache) for rel in todo], workers, progress, desc='reading music21 scores',
+                               unit='score', chunks_per_worker=None, sizes=[(root / rel).stat().st_size for rel in todo])
         done.update(zip(todo, results))
     results = [(p, None) if not isinstance(p, tuple) else p for p in (done[rel] for rel in files)]
     return [p for p, _ in results if p is not None], [f for _, f in results if f is not None]
@@ -245,11 +227,10 @@ def _composer_from_name(name, composer_map):
 
 def folder_labels(path,               # a folder of MIDI files
                   composer_map=None): # file name -> composer: a function or a prefix dict; None for piano-midi.de's
-    "{file: (piece_id, composer)} for every .mid/.midi file under `path`, sorted"
+    "{file: (piece_id, composer)} for every MIDI file under `path` (`midi_files`), sorted"
     path = Path(path)
-    files = sorted(p for p in path.rglob('*') if p.suffix.lower() in ('.mid', '.midi') and p.is_file())
     labels = {}
-    for f in files:
+    for f in midi_files(path):
         rel = f.relative_to(path)
         composer = rel.parts[0] if len(rel.parts) > 1 else _composer_from_name(f.name, composer_map)
         labels[str(f)] = (rel.with_suffix('').as_posix(), composer or 'Unknown')
@@ -466,7 +447,8 @@ def asap_performance_pieces(root=None,    # a local ASAP copy; default `../share
     jobs = [tuple(str(root / r[k]) for k in ('midi_performance', 'performance_annotations', 'midi_score', 'midi_score_annotations'))
             + (f"{asap_name(r['composer'], r['title'])} ({Path(r['midi_performance']).stem})", ASAP_COMPOSERS.get(r['composer'], r['composer']))
             for r in rows]
-    results = _run_jobs(_performance_job, jobs, [Path(j[0]).stat().st_size for j in jobs], workers, progress, 'placing performances')
+    results = parallel_map(_performance_job, jobs, workers, progress, desc='placing performances', unit='score',
+                           chunks_per_worker=None, sizes=[Path(j[0]).stat().st_size for j in jobs])
     return tag_pieces([p for p, _ in results if p is not None], 'asap-performances'), [f for _, f in results if f is not None]
 
 # %% ../nbs/00c_sources.ipynb #b96c80c2

@@ -10,7 +10,7 @@ The expensive work per file (cleaning three ways, writing and re-reading the rou
 the independent parse) runs once per session in a process pool over the files the run selected,
 so the module costs ~37 s of CPU for piano-midi.de (about as much again for ASAP) (~20-27 s wall on 2 idle cores; more on a busy machine), 10 s of which is
 `notes_to_midi`; the tests then only compare arrays."""
-import os, traceback
+import traceback
 from collections import Counter, defaultdict, deque
 
 import mido
@@ -19,7 +19,7 @@ import pytest
 
 from pianogen.data import (TPQ, PITCH_LO, PITCH_HI, MAX_DELTA, PITCH, ON, DELTA, shared_data_dir,
                            clean_file, clean_midi, notes_to_messages, messages_to_notes, count_unreleased,
-                           notes_to_midi, midi_bytes)
+                           notes_to_midi, midi_bytes, parallel_map)
 
 _DIR = shared_data_dir()
 FILES = sorted(_DIR.glob('*.mid')) if _DIR else []
@@ -75,13 +75,7 @@ def results(request):
     "path -> the slow results, for the files this run selected, computed in parallel"
     paths = sorted({it.callspec.params['midi_path'] for it in request.session.items
                     if hasattr(it, 'callspec') and it.callspec.params.get('midi_path') is not None})
-    workers = min(os.cpu_count() or 1, len(paths))
-    if workers <= 1: return {p: _work(p) for p in paths}
-    from concurrent.futures import ProcessPoolExecutor
-    import multiprocessing as mp
-    ctx = mp.get_context('fork') if 'fork' in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=ctx) as ex:   # the cache env var set by conftest is inherited
-        return dict(zip(paths, ex.map(_work, paths, chunksize=4)))
+    return dict(zip(paths, parallel_map(_work, paths)))   # forked workers inherit the cache env var set by conftest
 
 def _id(f): return f.name if f.parent == _DIR else 'asap/' + f.relative_to(_ASAP).with_suffix('').as_posix()
 

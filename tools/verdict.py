@@ -44,9 +44,8 @@ def generate_seed_pieces(args, composers, out):
 
 def read_pieces(folder):
     "Pieces of a folder of MIDI files, read as `pianogen evaluate` reads them"
-    from pianogen.data import clean_files
-    from pianogen.evaluate import midi_paths
-    pieces, failed = clean_files(midi_paths(folder), workers=1, progress=False)
+    from pianogen.data import clean_files, midi_files
+    pieces, failed = clean_files(midi_files(folder, must_exist=True), workers=1, progress=False)
     if failed or not pieces: raise SystemExit(f"{folder}: unreadable or no MIDI files: {failed}")
     return pieces
 
