@@ -145,6 +145,7 @@ def main():
         composers=composers, first_seed=args.first_seed, sampling=sampling, lstm_pieces=made, seed_pieces=seed_made,
         unreleased=int(np.nansum(ev.tables['generated']['unreleased'])), seconds_generating=secs,
         seconds_feature_classifier=seconds, cores=os.cpu_count(), names=names,
+        folders={'generated': os.path.relpath(lstm_dir, out), 'seed model': os.path.relpath(seed_dir, out)},   # each model's pieces, from OUT
         held_out=[p.piece_id for p in held_out], real_halves=[[p.piece_id for p in half_a], [p.piece_id for p in half_b]]),
         indent=1, default=float))
 
