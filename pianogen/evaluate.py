@@ -318,6 +318,7 @@ METRICS = {
 }
 ROA_METRICS = [m for m in METRICS if m not in ('unreleased', 'orphan_note_offs')]   # counts that must be 0 are checked, not averaged
 
+# %% ../nbs/05_evaluate.ipynb #5e36e945
 def piece_metrics(notes,                   # a `Piece`, a note table or messages
                   beats=200,               # crop to the first this many beats (None: whole piece)
                   time_signature=(4, 4),   # bars for groove and bar similarity; None: the piece's first signature
@@ -433,6 +434,7 @@ class ROA:
 
 def _num(x): return 'n/a' if x is None or math.isnan(x) else f"{x:.3f}"
 
+# %% ../nbs/05_evaluate.ipynb #193ce619
 def _columns(x):
     "metric -> values, from a `MetricTable`, a dict of arrays or a list of `piece_metrics` dicts"
     if isinstance(x, MetricTable): return x.columns
