@@ -319,6 +319,7 @@ METRICS = {
 }
 ROA_METRICS = [m for m in METRICS if m not in ('unreleased', 'orphan_note_offs')]   # counts that must be 0 are checked, not averaged
 
+# %% ../nbs/05_evaluate.ipynb #5e36e945
 def piece_metrics(notes,                   # a `Piece`, a note table or messages
                   beats=200,               # crop to the first this many beats (None: whole piece)
                   time_signature=(4, 4),   # bars for groove and bar similarity; None: the piece's first signature
@@ -429,6 +430,7 @@ class ROA:
 
 def _num(x): return 'n/a' if x is None or math.isnan(x) else f"{x:.3f}"
 
+# %% ../nbs/05_evaluate.ipynb #193ce619
 def _columns(x):
     "metric -> values, from a `MetricTable`, a dict of arrays or a list of `piece_metrics` dicts"
     if isinstance(x, MetricTable): return x.columns
@@ -710,7 +712,9 @@ def discriminability(generated,               # generated pieces: `Piece`s, note
                             separating_features(x, y, w, names), dict(generated=int(y.sum()), real=int((1 - y).sum())),
                             time.perf_counter() - start, tuple(ignore))
 
-# %% ../nbs/05_evaluate.ipynb #aa9d769d
+# %% ../nbs/05_evaluate.ipynb #ed4e4da5
+from fastcore.basics import patch
+
 @dataclass
 class Evaluation:
     "Metrics of generated, real and control sets side by side, with rOA and discriminability against real"
@@ -719,48 +723,54 @@ class Evaluation:
     skipped: list = field(default_factory=list)    # (file, reason) of inputs that could not be read
     discriminability: dict = field(default_factory=dict)   # set name -> {classifier: `Discriminability`} against 'real'
 
-    def headline(self):
-        "One row per compared set: discriminability AUC per classifier (with its interval), then rOA"
-        classifiers = list(dict.fromkeys(c for d in self.discriminability.values() for c in d))
-        head = ["set"] + [f"AUC ({c})" for c in classifiers] + ["rOA"]
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for s in self.roa:
-            d = self.discriminability.get(s, {})
-            cells = [f"{d[c].auc:.3f} [{d[c].interval[0]:.2f}, {d[c].interval[1]:.2f}]" if c in d else '' for c in classifiers]
-            lines.append(f"| {s} | " + " | ".join(cells + [_num(self.roa[s].score)]) + " |")
-        return "\n".join(lines)
-
-    def markdown(self):
-        "The table: metric rows; mean ± sd per set, then each set's overlap ratio with real (after the headline, with discriminability)"
-        sets, others = list(self.tables), list(self.roa)
-        metrics = [m for m in METRICS if any(m in t for t in self.tables.values())]
-        head = (["metric"] + [f"{s} (n={len(self.tables[s])})" for s in sets] + [f"overlap: {s}" for s in others])
-        lines = [self.headline(), ""] if self.discriminability else []
-        lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        summaries = {s: t.summary() for s, t in self.tables.items()}
-        for m in metrics:
-            cells = [_fmt(*summaries[s].get(m, (math.nan, math.nan))) for s in sets]
-            cells += [_num(self.roa[s].overlaps[m]['ratio']) if m in self.roa[s].overlaps else '' for s in others]
-            lines.append(f"| {METRICS[m]} | " + " | ".join(cells) + " |")
-        lines.append("| **rOA** | " + " | ".join([''] * len(sets) + [f"**{_num(self.roa[s].score)}**" for s in others]) + " |")
-        if self.skipped: lines.append(f"\nskipped {len(self.skipped)} unreadable files: " + "; ".join(f"{f}: {r}" for f, r in self.skipped))
-        return "\n".join(lines)
-
     def _repr_markdown_(self): return self.markdown()
     def __str__(self): return self.markdown()
     def __repr__(self):
         sets = ", ".join(f"{s}={len(t)}" for s, t in self.tables.items())
         return f"Evaluation({sets}; rOA " + ", ".join(f"{s} {_num(r.score)}" for s, r in self.roa.items()) + ")"
 
-    def as_dict(self):
-        "A JSON-friendly record: per set, n and mean/sd per metric; per compared set, rOA and overlaps, and discriminability"
-        clean = lambda x: None if x is None or (isinstance(x, float) and math.isnan(x)) else x
-        return dict(sets={s: dict(n=len(t), metrics={m: dict(mean=clean(a), sd=clean(b)) for m, (a, b) in t.summary().items()})
-                          for s, t in self.tables.items()},
-                    roa={s: dict(score=clean(r.score), overlaps={m: {k: clean(v) for k, v in o.items()} for m, o in r.overlaps.items()})
-                         for s, r in self.roa.items()},
-                    discriminability={s: {c: x.as_dict() for c, x in d.items()} for s, d in self.discriminability.items()},
-                    skipped=[list(s) for s in self.skipped])
+# %% ../nbs/05_evaluate.ipynb #eaa59854
+@patch
+def headline(self: Evaluation):
+    "One row per compared set: discriminability AUC per classifier (with its interval), then rOA"
+    classifiers = list(dict.fromkeys(c for d in self.discriminability.values() for c in d))
+    head = ["set"] + [f"AUC ({c})" for c in classifiers] + ["rOA"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for s in self.roa:
+        d = self.discriminability.get(s, {})
+        cells = [f"{d[c].auc:.3f} [{d[c].interval[0]:.2f}, {d[c].interval[1]:.2f}]" if c in d else '' for c in classifiers]
+        lines.append(f"| {s} | " + " | ".join(cells + [_num(self.roa[s].score)]) + " |")
+    return "\n".join(lines)
+
+# %% ../nbs/05_evaluate.ipynb #676707b0
+@patch
+def markdown(self: Evaluation):
+    "The table: metric rows; mean ± sd per set, then each set's overlap ratio with real (after the headline, with discriminability)"
+    sets, others = list(self.tables), list(self.roa)
+    metrics = [m for m in METRICS if any(m in t for t in self.tables.values())]
+    head = (["metric"] + [f"{s} (n={len(self.tables[s])})" for s in sets] + [f"overlap: {s}" for s in others])
+    lines = [self.headline(), ""] if self.discriminability else []
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    summaries = {s: t.summary() for s, t in self.tables.items()}
+    for m in metrics:
+        cells = [_fmt(*summaries[s].get(m, (math.nan, math.nan))) for s in sets]
+        cells += [_num(self.roa[s].overlaps[m]['ratio']) if m in self.roa[s].overlaps else '' for s in others]
+        lines.append(f"| {METRICS[m]} | " + " | ".join(cells) + " |")
+    lines.append("| **rOA** | " + " | ".join([''] * len(sets) + [f"**{_num(self.roa[s].score)}**" for s in others]) + " |")
+    if self.skipped: lines.append(f"\nskipped {len(self.skipped)} unreadable files: " + "; ".join(f"{f}: {r}" for f, r in self.skipped))
+    return "\n".join(lines)
+
+# %% ../nbs/05_evaluate.ipynb #9c78cbbf
+@patch
+def as_dict(self: Evaluation):
+    "A JSON-friendly record: per set, n and mean/sd per metric; per compared set, rOA and overlaps, and discriminability"
+    clean = lambda x: None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+    return dict(sets={s: dict(n=len(t), metrics={m: dict(mean=clean(a), sd=clean(b)) for m, (a, b) in t.summary().items()})
+                      for s, t in self.tables.items()},
+                roa={s: dict(score=clean(r.score), overlaps={m: {k: clean(v) for k, v in o.items()} for m, o in r.overlaps.items()})
+                     for s, r in self.roa.items()},
+                discriminability={s: {c: x.as_dict() for c, x in d.items()} for s, d in self.discriminability.items()},
+                skipped=[list(s) for s in self.skipped])
 
 # %% ../nbs/05_evaluate.ipynb #89a055ff
 def evaluate(generated,              # generated pieces (`Piece`s, note tables, messages) or their `MetricTable`
