@@ -171,7 +171,8 @@ def main():
         previous_pieces=str(previous_dir) if 'previous model' in sets else None, data=args.data, previous_data=args.previous_data,
         real=args.real, unreleased=int(np.nansum(ev.tables['generated']['unreleased'])), seconds_generating=secs,
         seconds_feature_classifier=seconds, cores=os.cpu_count(), names=names,
-        folders={'generated': os.path.relpath(lstm_dir, out), 'seed model': os.path.relpath(seed_dir, out)},   # each model's pieces, from OUT
+        folders={'generated': os.path.relpath(lstm_dir, out), 'seed model': os.path.relpath(seed_dir, out),
+                 **({'previous model': os.path.relpath(previous_dir, out)} if 'previous model' in sets else {})},   # each model's pieces, from OUT
         held_out=[p.piece_id for p in held_out], real_halves=[[p.piece_id for p in half_a], [p.piece_id for p in half_b]]),
         indent=1, default=float))
 
