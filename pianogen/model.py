@@ -203,6 +203,7 @@ class PianoModel(keras.Model):
     kind = None            # 'seed', 'lstm' or 'transformer'
     from_logits = True     # heads answer logits (False: probabilities, the design's softmax)
     default_tokenizer = 'grid'
+    all_positions = True   # learns the next message at every position (needs x['next']); False: only after the window
 
     def __init__(self, tokenizer=None, seq_len=150, n_composers=0, composers=None, **kwargs):
         sizes = {k: kwargs.pop(k) for k in list(kwargs) if k in self.default_sizes}
@@ -264,7 +265,7 @@ class PianoModel(keras.Model):
 @keras.saving.register_keras_serializable(package='pianogen')
 class SeedModel(PianoModel):
     "The founding design: self-attention, LSTM, Bahdanau attention from the last state, chained heads"
-    kind, from_logits, default_tokenizer = 'seed', False, 'seed'
+    kind, from_logits, default_tokenizer, all_positions = 'seed', False, 'seed', False
     default_sizes = dict(lstm_units=256, heads=1, key_dim=64)
 
     def __init__(self, tokenizer=None, seq_len=150, n_composers=0, composers=None, **kwargs):
