@@ -1,7 +1,7 @@
 """Generation speed with the shipped model: cached incremental decoding vs the design's sliding window.
 
 Both sides in one process, same model, same primer:
-- ours: `pianogen.generate.Decoder` (prefill + cached steps, compiled with tf.function and XLA),
+- ours: `pianogen.decoding.Decoder` (prefill + cached steps, compiled with tf.function and XLA),
   one 1000-message piece, timed warm (after one compiling call), and a batch of 16 pieces;
 - the original approach: `decode_sliding`, the whole 150-message window recomputed for every
   message (itself compiled with tf.function, so this baseline is faster than the founding code,
@@ -20,8 +20,10 @@ def main():
     ap.add_argument('--sliding-messages', type=int, default=100)
     ap.add_argument('--batch', type=int, default=16)
     args = ap.parse_args()
-    from pianogen.generate import load_model, load_primers, decoder_for, decode_sliding, Sampling
-    model, primers = load_model(args.model), load_primers()
+    from pianogen.generate import load_for_generation, load_primers
+    from pianogen.decoding import decoder_for, decode_sliding
+    from pianogen.sampling import Sampling
+    model, primers = load_for_generation(args.model), load_primers()
     msgs, composer, pid, _ = primers.choose('chopin', np.random.default_rng(0))
     primer = model.tokenizer.encode(msgs)[None]
     cond = composer if model.n_composers else None

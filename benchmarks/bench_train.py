@@ -25,7 +25,8 @@ def main():
     os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
     from pianogen.data import clean_files, shared_data_dir
     from pianogen.tokens import dataset_from_pieces
-    from pianogen.train import synth_pieces, pipelines, model_tokenizer, KINDS
+    from pianogen.train import synth_pieces, pipelines, model_tokenizer
+    from pianogen.model import MODELS
     from pianogen.model import build_model, compile_model
     import keras, tensorflow as tf
 
@@ -45,7 +46,7 @@ def main():
     rows = []
     for kind in ('seed', 'lstm'):
         keras.utils.set_random_seed(0)
-        tok, all_positions = model_tokenizer(kind), KINDS[kind][1]
+        tok, all_positions = model_tokenizer(kind), MODELS[kind].all_positions
         train_ds, _ = pipelines(data, tok, args.seq_len, all_positions, args.batch_size, steps_per_epoch=args.steps)
         model = compile_model(build_model(kind, tokenizer=tok, seq_len=args.seq_len, lstm_units=args.lstm_units))
         model.fit(train_ds, epochs=1, steps_per_epoch=args.warmup, verbose=0)

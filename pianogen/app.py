@@ -9,27 +9,19 @@ from pathlib import Path
 from fastcore.basics import patch
 from flask import Flask, jsonify, request, send_from_directory, render_template_string
 from werkzeug.exceptions import HTTPException
-from .generate import (generate, load_model, load_primers, resolve_composer, Sampling, PITCH_TEMPERATURE, PITCH_TOP_P,
-                               MAX_MESSAGES, model_card, credit_lines)
+from .sampling import Sampling, SettingsError, check_settings, PITCH_TEMPERATURE, PITCH_TOP_P, MAX_MESSAGES
+from .generate import generate, load_for_generation, load_primers, resolve_composer, model_card, credit_lines
 
 # %% auto #0
-__all__ = ['SECONDS', 'FIELDS', 'PIECE_NAME', 'PAGE', 'RequestError', 'check_request', 'PieceStore', 'PieceMaker', 'create_app',
-           'make_server', 'serve']
+__all__ = ['SECONDS', 'REQUEST_DEFAULTS', 'PIECE_NAME', 'PAGE', 'RequestError', 'check_request', 'PieceStore', 'PieceMaker',
+           'create_app', 'make_server', 'serve']
 
 # %% ../nbs/07_app.ipynb #cb366519
 class RequestError(ValueError):
     "A bad request: the message is shown to the user as it is"
 
 SECONDS = 30   # the length of a piece when a request gives none
-FIELDS = dict(composer=None, seconds=None, length=None, temperature=PITCH_TEMPERATURE, top_p=PITCH_TOP_P, seed=None)   # temperature, top_p: of the pitch choice
-
-def _number(body, name, integer=False):
-    "`body[name]` as a finite number (an int if `integer`), or a `RequestError`"
-    v = body[name]
-    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-    if integer: ok = ok and float(v).is_integer()
-    if not ok: raise RequestError(f"{name} must be {'an integer' if integer else 'a number'}, not {json.dumps(v)}")
-    return int(v) if integer else float(v)
+REQUEST_DEFAULTS = dict(composer=None, seconds=None, length=None, temperature=PITCH_TEMPERATURE, top_p=PITCH_TOP_P, seed=None)   # temperature, top_p: of the pitch choice
 
 # %% ../nbs/07_app.ipynb #6c3a9f33
 def check_request(body,              # the parsed JSON body
@@ -38,32 +30,23 @@ def check_request(body,              # the parsed JSON body
                   max_seconds=300):  # and in seconds
     "The settings of a generation request, and a warning or None; `RequestError` if it is bad"
     if not isinstance(body, dict): raise RequestError(f"the request body must be a JSON object, not {type(body).__name__}")
-    unknown = sorted(set(body) - set(FIELDS))
-    if unknown: raise RequestError(f"unknown field {', '.join(map(repr, unknown))}: the fields are {', '.join(FIELDS)}")
-    got = {**FIELDS, **{k: v for k, v in body.items() if v is not None}}
-    composer, warning = got['composer'], None
+    unknown = sorted(set(body) - set(REQUEST_DEFAULTS))
+    if unknown: raise RequestError(f"unknown field {', '.join(map(repr, unknown))}: the fields are {', '.join(REQUEST_DEFAULTS)}")
+    got = {**REQUEST_DEFAULTS, **{k: v for k, v in body.items() if v is not None}}
+    composer = got['composer']
     if composer is not None and not isinstance(composer, str): raise RequestError(f"composer must be a name, not {json.dumps(composer)}")
     if composer is not None and composer.strip().lower() in ('', 'any'): composer = None
     if composer is not None:
         try: composer = resolve_composer(composer.strip(), composers)
         except ValueError as e: raise RequestError(str(e)) from None
-    seconds, length = got['seconds'], got['length']   # a length in seconds of music, or (for programs) in messages
-    if seconds is not None and length is not None: raise RequestError("give seconds or length, not both")
-    if length is not None:
-        length = _number(got, 'length', integer=True)
-        if length < 1: raise RequestError(f"length must be at least 1 message, not {length}")
-        if length > max_length: warning, length = f"length {length} capped at {max_length} messages (this server's limit)", max_length
-    else:
-        seconds = SECONDS if seconds is None else _number(got, 'seconds')
-        if not seconds > 0: raise RequestError(f"seconds must be more than 0, not {seconds:g}")
-        if seconds > max_seconds: warning, seconds = f"{seconds:g} seconds capped at {max_seconds:g} (this server's limit)", max_seconds
-    temperature = _number(got, 'temperature')
-    if not 0 <= temperature <= 5: raise RequestError(f"temperature must be between 0 and 5, not {temperature:g}")
-    top_p = _number(got, 'top_p')
-    if not 0 < top_p <= 1: raise RequestError(f"top_p must be in (0, 1], not {top_p:g}")
-    seed = secrets.randbelow(2**31) if got['seed'] is None else _number(got, 'seed', integer=True)
-    if not 0 <= seed < 2**31: raise RequestError(f"seed must be between 0 and {2**31 - 1}, not {seed}")
-    return dict(composer=composer, seconds=seconds, length=length, temperature=temperature, top_p=top_p, seed=seed), warning
+    if got['seconds'] is None and got['length'] is None: got['seconds'] = SECONDS   # a length in seconds of music, or (for programs) in messages
+    try: settings, capped = check_settings(length=got['length'], seconds=got['seconds'], temperature=got['temperature'], top_p=got['top_p'],
+                                           seed=got['seed'], max_length=max_length, max_seconds=max_seconds)
+    except SettingsError as e: raise RequestError(str(e)) from None
+    if 'seed' not in settings: settings['seed'] = secrets.randbelow(2**31)
+    warning = f"{capped[0]} (this server's limit)" if capped else None
+    return dict(composer=composer, seconds=settings.get('seconds'), length=settings.get('length'), temperature=settings['temperature'],
+                top_p=settings['top_p'], seed=settings['seed']), warning
 
 # %% ../nbs/07_app.ipynb #0c9754db
 PIECE_NAME = re.compile(r'^[0-9a-f]{16}\.(mid|wav)$')
@@ -136,7 +119,7 @@ class PieceMaker:
         "One `Generated` piece of `seconds` of music, or `length` messages (neither: SECONDS)"
         primers = self.primers
         with self._lock:
-            if not hasattr(self._model, 'tokenizer'): self._model = load_model(self._model)
+            if not hasattr(self._model, 'tokenizer'): self._model = load_for_generation(self._model)
             if seconds is None and length is None: seconds = SECONDS
             return generate(self._model, composer, length or 1, seconds=seconds, primers=primers, seed=seed,
                             sampling=Sampling.for_pitch(temperature, top_p=top_p))[0]

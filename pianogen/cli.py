@@ -54,6 +54,8 @@ def train_command(args):
     try: source_list(args.data)           # a name, a folder, or several joined by commas
     except ValueError as e: print(f"pianogen train: {e}", file=sys.stderr); return 2
     from pianogen.train import train, SIZES
+    from pianogen.model import MODELS     # the one list of model kinds
+    if args.model not in MODELS: print(f"pianogen train: unknown model kind {args.model!r}: use one of {', '.join(MODELS)}", file=sys.stderr); return 2
     from pianogen.tokens import Augment
     out = Path(args.out or f'runs/{args.model}')
     try:
@@ -79,25 +81,23 @@ def _numbered(path, i, count):
 
 def generate_command(args):
     "Generate pieces; exit status 2 for bad arguments"
-    from pianogen.generate import generate, Sampling, MAX_MESSAGES
+    from pianogen.sampling import Sampling, SettingsError, check_settings
     err = lambda msg: (print(f"pianogen generate: {msg}", file=sys.stderr), 2)[1]
-    if args.length is not None and args.length < 1: return err(f"--length must be at least 1 message, not {args.length}")
-    if args.seconds is not None and not args.seconds > 0: return err(f"--seconds must be > 0, not {args.seconds}")
-    if args.seconds is not None and args.length is not None: return err("give --seconds or --length, not both")
-    if not 1 <= args.count <= 64: return err(f"--count must be 1..64, not {args.count}")
-    length = args.length or 1000
-    if length > MAX_MESSAGES:
-        print(f"pianogen generate: --length {length} capped at {MAX_MESSAGES} messages", file=sys.stderr); length = MAX_MESSAGES
+    try: checked, capped = check_settings(length=args.length, seconds=args.seconds, count=args.count, temperature=args.temperature,
+                                          top_k=args.top_k, top_p=args.top_p, seed=args.seed)
+    except SettingsError as e: return err(e)
+    for warning in capped: print(f"pianogen generate: {warning}", file=sys.stderr)
     if args.primer and not Path(args.primer).is_file(): return err(f"--primer {args.primer}: no such file")
     if args.model and not Path(args.model).is_file(): return err(f"--model {args.model}: no such file")
+    from pianogen.generate import generate, load_for_generation
+    length = {k: checked[k] for k in ('length', 'seconds') if k in checked}   # neither: generate's default
     try:
         sampling = Sampling.for_pitch(args.temperature, args.top_k, args.top_p)
-        pieces = generate(args.model, composer=args.composer, length=length, seconds=args.seconds, count=args.count,
+        pieces = generate(args.model, composer=args.composer, **length, count=args.count,
                           primer='note' if args.from_note else args.primer, sampling=sampling, seed=args.seed,
                           fast=not args.sliding, progress=sys.stderr.isatty())
     except ValueError as e: return err(e)
-    from pianogen.generate import load_model
-    unnamed = 'none (the mean of the model\'s composers)' if load_model(args.model).n_composers else 'none'
+    unnamed = 'none (the mean of the model\'s composers)' if load_for_generation(args.model).n_composers else 'none'
     for i, g in enumerate(pieces):
         kw = dict(include_primer=args.include_primer, mark_primer=args.mark_primer)
         mid = g.save_midi(_numbered(args.output, i, len(pieces)), **kw)
@@ -125,7 +125,7 @@ def serve_command(args):
 def parser():
     "The `pianogen` argument parser with its subcommands"
     p = argparse.ArgumentParser(prog='pianogen', description='Tonal classical piano music from a neural network.')
-    from pianogen.generate import PITCH_TEMPERATURE, PITCH_TOP_P   # NumPy only: no TensorFlow for --help
+    from pianogen.sampling import PITCH_TEMPERATURE, PITCH_TOP_P   # NumPy only: no TensorFlow for --help
     from pianogen.tokens import Augment
     from pianogen.evaluate import evaluate_paths
     p.add_argument('--verbose', action='store_true', help="show TensorFlow's own log lines and warnings (hidden by default)")
@@ -144,7 +144,7 @@ def parser():
     t = sub.add_parser('train', help='train a model; started again, it resumes from the last completed epoch')
     train_defaults = _train_defaults()   # one place: `train`'s own signature
     t.add_argument('--data', default=train_defaults['data'], metavar='SOURCE', help="'music21', 'maestro', 'piano-midi.de', 'asap', 'asap-performances', or a folder of MIDI files; several joined by commas, e.g. 'piano-midi.de,asap' (default: %(default)s)")
-    t.add_argument('--model', default='lstm', choices=['seed', 'lstm', 'transformer'])
+    t.add_argument('--model', default='lstm', metavar='KIND', help='a model kind of pianogen.model.MODELS (default: lstm)')   # checked by train_command: listing them here would import TensorFlow
     t.add_argument('--epochs', type=int, default=train_defaults['epochs'], metavar='N', help='(default: %(default)s)')
     t.add_argument('--out', metavar='DIR', help='run folder (default: runs/MODEL)')
     t.add_argument('--batch-size', type=int, default=train_defaults['batch_size'], metavar='B', help='global batch size (default: %(default)s)')

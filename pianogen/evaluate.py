@@ -25,7 +25,7 @@ __all__ = ['HURON_WEIGHTS', 'PITCH_NAMES', 'MAJOR_SCALE', 'STEPS_PER_BEAT', 'MET
            'bar_similarity', 'notes_sounding', 'NgramIndex', 'piece_metrics', 'MetricTable', 'metrics_table', 'overlap',
            'ROA', 'roa', 'random_pitch_control', 'windows', 'window_features', 'piece_windows', 'piano_roll',
            'separating_features', 'Discriminability', 'discriminability', 'Evaluation', 'evaluate', 'plot_piano_roll',
-           'plot_metric_distributions', 'evaluate_paths']
+           'plot_metric_distributions', 'evaluate_paths', 'figure_repeats']
 
 # %% ../nbs/05_evaluate.ipynb #7dfa03c0
 def note_table(rows):   # (start_beat, duration_beats, pitch[, velocity]) tuples
@@ -851,3 +851,10 @@ def evaluate_paths(paths,            # generated MIDI: files and/or folders
     result.skipped = [f for pieces, failed in sides.values() for f in failed]
     print(dumps(result.as_dict(), indent=1) if json else result.markdown())
     return result
+
+# %% ../nbs/05_evaluate.ipynb #5a7512d4
+def figure_repeats(tokens):   # message tokens (n, columns)
+    "For each message: the most times in a row a figure of up to LOOP_PERIOD messages ending there has been played"
+    from pianogen.sampling import LOOP_PERIOD, message_keys, repeat_runs
+    period = np.arange(1, LOOP_PERIOD + 1)
+    return ((repeat_runs(message_keys(np.asarray(tokens, np.int64))) + period) // period).max(1)

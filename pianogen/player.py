@@ -4,10 +4,11 @@
 
 # %% ../nbs/06_player.ipynb #950eb134
 from __future__ import annotations
-import base64, html, io, unicodedata
+import base64, html, io, unicodedata, warnings
 import ipywidgets as W
 from fastcore.basics import patch
-from .generate import Sampling, generate, load_primers, model_card, credit_lines, PITCH_TEMPERATURE, PITCH_TOP_P
+from .sampling import Sampling, check_settings, PITCH_TEMPERATURE, PITCH_TOP_P
+from .generate import generate, load_primers, model_card, credit_lines
 from .audio import wav_bytes
 from .evaluate import plot_piano_roll
 
@@ -126,10 +127,12 @@ def generate_piece(self:Player,
                    seed=None,          # None: a random seed (the piece records it)
                    progress=False):    # show a tqdm bar
     "A `Generated` piece for these settings; no widgets involved"
-    if length is None and not 0 < seconds <= self.max_seconds: raise ValueError(f"seconds must be more than 0 and at most {self.max_seconds:g}, not {seconds:g}")
+    checked, capped = check_settings(length=length, seconds=None if length is not None else seconds, temperature=temperature,
+                                     top_p=top_p, seed=seed, max_seconds=self.max_seconds)
+    for warning in capped: warnings.warn(warning)
     sampling = Sampling.for_pitch(temperature, top_p=top_p)
-    return generate(self.model, composer, length or 1, seconds=None if length else seconds, primers=self.primers, sampling=sampling, seed=seed,
-                    jit_compile=self.jit_compile, progress=progress)[0]
+    return generate(self.model, composer, checked.get('length', 1), seconds=checked.get('seconds'), primers=self.primers, sampling=sampling,
+                    seed=seed, jit_compile=self.jit_compile, progress=progress)[0]
 
 # %% ../nbs/06_player.ipynb #d4a16722
 @patch

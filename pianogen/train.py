@@ -15,11 +15,11 @@ from .tokens import Tokenizer, Augment, Dataset, make_dataset, window_starts, bu
 from .model import build_model, compile_model, load_model
 
 # %% auto #0
-__all__ = ['KINDS', 'SHARD_BY_BATCH', 'STRATEGIES', 'HEADS', 'RUN_FILES', 'MUST_MATCH', 'SIZES', 'synth_notes', 'synth_midi',
-           'synth_pieces', 'as_dataset', 'model_tokenizer', 'check_fits', 'composer_ids', 'pipelines', 'get_strategy',
-           'cluster_role', 'device_line', 'ResumableEarlyStopping', 'cosine_schedule', 'epoch_line', 'EpochLine',
-           'read_log', 'trim_log', 'training_callbacks', 'backup_epoch', 'prepare_out_dir', 'worker_dir',
-           'check_same_everywhere', 'backup_metadata_epoch', 'run_config', 'summarize', 'train']
+__all__ = ['SHARD_BY_BATCH', 'STRATEGIES', 'HEADS', 'RUN_FILES', 'MUST_MATCH', 'SIZES', 'DATA_CREDIT', 'synth_notes',
+           'synth_midi', 'synth_pieces', 'as_dataset', 'model_tokenizer', 'check_fits', 'composer_ids', 'pipelines',
+           'get_strategy', 'cluster_role', 'device_line', 'ResumableEarlyStopping', 'cosine_schedule', 'epoch_line',
+           'EpochLine', 'read_log', 'trim_log', 'training_callbacks', 'backup_epoch', 'prepare_out_dir', 'worker_dir',
+           'check_same_everywhere', 'backup_metadata_epoch', 'run_config', 'summarize', 'train', 'ship_model']
 
 # %% ../nbs/03_train.ipynb #0ee781e6
 def synth_notes(composer_index=0,  # picks the key and the rhythm
@@ -46,7 +46,7 @@ def synth_pieces(composers=('Bach', 'Chopin'), per_composer=4, beats=48, seed=0)
             for k, m in synth_midi(composers, per_composer, beats, seed).items()]
 
 # %% ../nbs/03_train.ipynb #5df566c9
-KINDS = {'seed': ('seed', False), 'lstm': ('grid', True), 'transformer': ('grid', True)}  # kind -> (tokenizer kind, all-position targets)
+from .model import MODELS   # the model kinds: each class says its tokenizer and whether it learns at every position
 
 def _names_sources(data):
     "Whether `data` names data sources: a name or folder, or a list of them"
@@ -66,8 +66,8 @@ def as_dataset(data,     # a `Dataset`, a list of `Piece`s, or a source ('music2
 def model_tokenizer(kind,            # 'seed', 'lstm' or 'transformer'
                     tokenizer=None): # a `Tokenizer` to check, or None for the kind's
     "The tokenizer that a model kind reads"
-    if kind not in KINDS: raise ValueError(f"unknown model kind {kind!r}: use one of {', '.join(map(repr, KINDS))}")
-    want = KINDS[kind][0]
+    if kind not in MODELS: raise ValueError(f"unknown model kind {kind!r}: use one of {', '.join(map(repr, MODELS))}")
+    want = MODELS[kind].default_tokenizer
     if tokenizer is None: return Tokenizer(want)
     if tokenizer.kind != want:
         raise ValueError(f"a {kind!r} model reads Tokenizer({want!r}) tokens, not Tokenizer({tokenizer.kind!r})")
@@ -410,7 +410,7 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
           **sizes):                # model sizes, passed to `build_model`
     "Train a `kind` model on `data` with `model.fit` and Keras callbacks: (model, history)"
     arguments = {k: v for k, v in locals().items() if k not in ('tokenizer', 'augment', 'callbacks')}
-    tokenizer, all_positions = model_tokenizer(kind, tokenizer), KINDS[kind][1]
+    tokenizer, all_positions = model_tokenizer(kind, tokenizer), MODELS[kind].all_positions
     arguments['augment'] = asdict(augment or Augment())
     dataset = as_dataset(data, seed)
     check_fits(dataset, seq_len)
@@ -441,3 +441,39 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
     finally:
         if not chief: shutil.rmtree(work, ignore_errors=True)
     return model, history
+
+# %% ../nbs/03_train.ipynb #af7ebea9
+DATA_CREDIT = ("Trained on the piano-midi.de collection by Bernd Krueger (© Bernd Krueger, "
+               "Creative Commons Attribution-ShareAlike licence, Germany).")
+
+def ship_model(run_dir,              # a `pianogen train` output folder
+               assets=None,          # where to write (default: the package's assets)
+               name='pianogen-lstm', # file stem of the model
+               per_piece=8,          # primer windows per generation piece
+               credit=None):        # default: `DATA_CREDIT` for piano-midi.de alone, else every collection's credit
+    "Write a run's best model, its generation-set primers and a model card into `assets`"
+    from pianogen.model import save_for_generation
+    from pianogen.sources import weights_licence, training_data
+    from pianogen.generate import Primers, ASSETS
+    run, assets = Path(run_dir), Path(assets or ASSETS)
+    config = json.loads((run / 'config.json').read_text())
+    data = build_dataset(config['data'], seed=config['seed'])
+    got = [p.piece_id for p in data.split.generation]
+    if sorted(got) != sorted(config['split']['generation']):
+        raise ValueError(f"{run}: the generation pieces rebuilt from {config['data']!r} differ from the run's")
+    primers = Primers.from_pieces(data.split.generation, length=config['seq_len'], per_piece=per_piece, seed=config['seed'])
+    primers = Primers({c: [r._replace(messages=r.messages.astype(np.int16)) for r in records] for c, records in primers.by_composer.items()})
+    assets.mkdir(parents=True, exist_ok=True)
+    primers.save(assets / 'primers.npz')
+    model = load_model(run / 'best.keras')
+    save_for_generation(model, assets / f'{name}.keras')
+    learned = training_data(data)
+    if credit is None: credit = DATA_CREDIT if [c['collection'] for c in learned] == ['piano-midi.de'] else \
+        'Trained on ' + '; '.join(f"{c['credit'] or c['collection']} ({c['licence']})" for c in learned) + '.'
+    summary = json.loads((run / 'summary.json').read_text()) if (run / 'summary.json').exists() else {}
+    card = dict(model=f'{name}.keras', kind=model.kind, parameters=int(model.count_params()), composers=list(model.composers or []),
+                tokenizer=model.tokenizer.get_config(), seq_len=model.seq_len, source=config['data'], data=config['data_summary'],
+                generation_pieces=config['split']['generation'], training=summary, credit=credit,
+                weights_licence=weights_licence(c['collection'] for c in learned), training_data=learned)
+    (assets / 'model.json').write_text(json.dumps(card, indent=1, ensure_ascii=False, default=str))
+    return card

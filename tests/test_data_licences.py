@@ -32,14 +32,14 @@ def asap_copy(root):
 
 def ship(data, tmp_path, name):
     from pianogen.train import train, SIZES
-    from pianogen.generate import ship_model
+    from pianogen.train import ship_model
     run = tmp_path / f'run-{name}'
     train(data, 'seed', run, epochs=1, seq_len=16, steps_per_epoch=1, validation_steps=1, verbose=False,
           composer_conditioning=False, **SIZES['tiny']['seed'])
     return ship_model(run, assets=tmp_path / f'assets-{name}', per_piece=1)
 
 def test_piano_midi_de_alone_is_share_alike(tmp_path):
-    from pianogen.generate import DATA_CREDIT
+    from pianogen.train import DATA_CREDIT
     card = ship(str(piano_midi_de(tmp_path)), tmp_path, 'pmd')
     assert card['weights_licence'].startswith('CC BY-SA (Germany)'), card['weights_licence']
     assert [d['collection'] for d in card['training_data']] == ['piano-midi.de']

@@ -14,7 +14,7 @@ import numpy as np
 
 def loop_shares(token_arrays, ks=(2, 3, 4, 6, 8)):
     "Share of messages inside a figure (up to 16 messages) played k times or more in a row, for each k"
-    from pianogen.generate import figure_repeats
+    from pianogen.evaluate import figure_repeats
     c = np.concatenate([figure_repeats(t) for t in token_arrays])
     return {k: round(float((c >= k).mean()), 4) for k in ks}
 
@@ -27,14 +27,14 @@ def main():
     ap.add_argument('--loops', action='store_true', help='also count loops in real and generated music')
     ap.add_argument('--out', help='append one JSON line per setting to this file')
     args = ap.parse_args()
-    from pianogen.generate import generate, load_model, load_primers, Sampling
+    from pianogen.generate import generate, load_for_generation, load_primers, Sampling
     from pianogen.tokens import build_dataset, Tokenizer
     from pianogen.data import notes_to_messages
     from pianogen.evaluate import NgramIndex, metrics_table, roa
     data = build_dataset(args.data, seed=0)
     index = NgramIndex(data.split.train, n=8)
     real = metrics_table(data.split.validation, index=index, beats=100)
-    primers, model = load_primers(), load_model(args.model)
+    primers, model = load_primers(), load_for_generation(args.model)
     composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
     grid = {k: [float(x) for x in v.split(',')] for k, v in (kv.split('=') for kv in args.grid.split(';'))}
     tok = Tokenizer('grid')

@@ -21,9 +21,9 @@ import numpy as np
 
 def generate_pieces(args, composers, out):
     "The shipped model's pieces, written to OUT/lstm; seconds taken"
-    from pianogen.generate import generate, load_model, Sampling
+    from pianogen.generate import generate, load_for_generation, Sampling
     sampling = Sampling.for_pitch(args.temperature, top_p=args.top_p)
-    model = load_model(args.model)
+    model = load_for_generation(args.model)
     t = time.time()
     for i, c in enumerate(composers):
         g = generate(model, composer=c, length=args.length, sampling=sampling, seed=args.first_seed + i, jit_compile=True)[0]
@@ -32,9 +32,9 @@ def generate_pieces(args, composers, out):
 
 def generate_seed_pieces(args, composers, out):
     "The `seed` model's pieces (its sliding window, the same sampling), written to OUT/seed"
-    from pianogen.generate import load_model, load_primers, decode_sliding, Generated, Sampling
+    from pianogen.generate import load_for_generation, load_primers, decode_sliding, Generated, Sampling
     sampling = Sampling.for_pitch(args.temperature, top_p=args.top_p)
-    smodel, primers = load_model(args.seed_model), load_primers()
+    smodel, primers = load_for_generation(args.seed_model), load_primers()
     starts = [primers.choose(c, np.random.default_rng(args.first_seed + i)) for i, c in enumerate(composers)]
     prim = np.stack([smodel.tokenizer.encode(m[-smodel.seq_len:].astype(np.int32)) for m, _, _, _ in starts])
     made = decode_sliding(smodel, prim, args.length, composers if smodel.n_composers else None, sampling, seed=args.first_seed, progress=True)
