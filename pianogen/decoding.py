@@ -12,8 +12,8 @@ from .data import TPQ, N_PITCHES
 from .sampling import Sampling, Loops, sample_message
 
 # %% auto #0
-__all__ = ['CACHED_DECODERS', 'cached_decoder', 'LSTMDecoder', 'TransformerDecoder', 'DecodingState', 'Decoder', 'decoder_for',
-           'is_compiled', 'decode_sliding']
+__all__ = ['CACHED_DECODERS', 'cached_decoder', 'LSTMDecoder', 'TransformerDecoder', 'keys_down', 'held_before', 'bar_after',
+           'reads_context', 'context_at', 'DecodingState', 'Decoder', 'decoder_for', 'is_compiled', 'decode_sliding']
 
 # %% ../nbs/04c_decoding.ipynb #a56c4b90
 def _mha_project(mha, x):
@@ -65,11 +65,11 @@ class LSTMDecoder:
         scores = tf.where(tf.range(tf.shape(keys)[1])[None] < length, scores, scores.dtype.min)
         return tf.einsum('bl,bld->bd', tf.nn.softmax(scores, -1), states)
 
-    def prefill(self, tokens, composer, capacity):
-        "Cache after reading tokens (batch, n, columns); hidden vector of the last step"
+    def prefill(self, tokens, composer, capacity, bar=None, held=None):
+        "Cache after reading tokens (batch, n, columns), and `bar` and `held` before them for context inputs; hidden vector of the last step"
         import tensorflow as tf
         m = self.m
-        e = m.embedding(tokens, composer)
+        e = m.embedding(tokens, composer, bar, held)
         q, k, v = _mha_project(m.self_attention, e)
         e2 = m.attention_norm(e + m.self_attention(e, e, use_causal_mask=True))
         states, hn, cn = m.lstm(e2)
@@ -80,11 +80,11 @@ class LSTMDecoder:
         h = tf.concat([self._additive(hn, cache['keys'], cache['states'], n), hn], -1)
         return cache, h
 
-    def step(self, cache, token, composer):
-        "Cache and hidden vector after one more message token (batch, columns)"
+    def step(self, cache, token, composer, bar=None, held=None):
+        "Cache and hidden vector after one more message token (batch, columns), and `bar` and `held` before it for context inputs"
         import tensorflow as tf
         m, t = self.m, cache['length']
-        e = m.embedding(token[:, None], composer)
+        e = m.embedding(token[:, None], composer, bar, held)
         q, k, v = _mha_project(m.self_attention, e)
         K, V = _write(cache['k'], k[:, 0], t), _write(cache['v'], v[:, 0], t)
         e2 = m.attention_norm(e + _mha_attend(m.self_attention, q, K, V, t + 1))
@@ -100,11 +100,11 @@ class TransformerDecoder:
     "Prefill and step functions for `TransformerModel`: keys and values of every block"
     def __init__(self, model): self.m = model
 
-    def prefill(self, tokens, composer, capacity):
+    def prefill(self, tokens, composer, capacity, bar=None, held=None):
         import tensorflow as tf
         m = self.m
         n = tf.shape(tokens)[1]
-        x = m.embedding(tokens, composer)
+        x = m.embedding(tokens, composer, bar, held)
         x = x + tf.cast(m.positions(n)[None], x.dtype)
         cache = dict(length=n)
         for i, b in enumerate(m.blocks):
@@ -115,10 +115,10 @@ class TransformerDecoder:
             x = x + b.ff_out(b.ff_in(b.ff_norm(x)))
         return cache, m.final_norm(x)[:, -1]
 
-    def step(self, cache, token, composer):
+    def step(self, cache, token, composer, bar=None, held=None):
         m, t = self.m, cache['length']
         import tensorflow as tf
-        x = m.embedding(token[:, None], composer)
+        x = m.embedding(token[:, None], composer, bar, held)
         x = x + tf.cast(m.positions(1, t)[None], x.dtype)
         new = dict(length=t + 1)
         for i, b in enumerate(m.blocks):
@@ -129,24 +129,65 @@ class TransformerDecoder:
             x = x + b.ff_out(b.ff_in(b.ff_norm(x)))
         return new, m.final_norm(x)[:, -1]
 
-# %% ../nbs/04c_decoding.ipynb #dee181c5
+# %% ../nbs/04c_decoding.ipynb #97a0cad8
 def _ticks_per_time(tok): return tok.grid_step if tok.kind == 'grid' else 1
 
+def keys_down(tokens,      # messages as tokens (batch, n, columns)
+              held=None):  # keys down before them (batch, 88); default none
+    "Keys down after `tokens` (batch, 88) bool: each key as its last message left it"
+    down = np.zeros((len(tokens), N_PITCHES), bool) if held is None else np.array(held, bool)
+    for b in range(len(tokens)):
+        for pitch, on in tokens[b, :, :2].tolist(): down[b, pitch] = bool(on)
+    return down
+
+def held_before(tokens):   # primer tokens (batch, n, columns)
+    "Keys down before each primer (batch, 88): those it lets go of before it strikes them"
+    held = np.zeros((len(tokens), N_PITCHES), bool)
+    for b in range(len(tokens)):
+        seen = set()
+        for pitch, on in tokens[b, :, :2].tolist():
+            if pitch not in seen: held[b, pitch] = not on; seen.add(pitch)
+    return held
+
+def _bar_or_default(bar, batch): return np.tile([[0, 4 * TPQ]], (batch, 1)) if bar is None else np.asarray(bar)
+
+def bar_after(tok, tokens, bar):   # the tokenizer; tokens (batch, n, columns); (batch, 2) position in the bar and its length before them
+    "Position in the bar and its length (batch, 2) int32 after `tokens`"
+    bar = np.asarray(bar, np.int64)
+    at = (bar[:, 0] + tokens[:, :, 2].astype(np.int64).sum(1) * _ticks_per_time(tok)) % bar[:, 1]
+    return np.stack([at, bar[:, 1]], 1).astype(np.int32)
+
+def reads_context(model): return bool(getattr(model, 'sizes', {}).get('context_inputs'))
+
+def context_at(model,      # a pianogen model
+               tokens,     # a piece so far, primer first (batch, n, columns)
+               start,      # the index of the message the model reads first
+               bar=None):  # (batch, 2) position in the bar and its length before the primer
+    "The context inputs (`bar`, `held`) of a window starting at `start`, as tensors; {} for a model without them"
+    import tensorflow as tf
+    if not reads_context(model): return {}
+    tok, tokens = model.tokenizer, np.asarray(tokens)
+    held = keys_down(tokens[:, :start], held_before(tokens))
+    return dict(bar=tf.constant(bar_after(tok, tokens[:, :start], _bar_or_default(bar, len(tokens)))), held=tf.constant(held.astype(np.int32)))
+
+# %% ../nbs/04c_decoding.ipynb #dee181c5
 class DecodingState(NamedTuple):
     "What decoding tracks besides the model's cache, for each piece of the batch"
     sounding: object        # bool (batch, 88): the keys held down
     beat_position: object   # int32 (batch,): ticks into the beat
     loops: Loops            # the loop guard's recent messages and runs
+    bar: object             # int32 (batch, 2): position in the bar and the bar's length, in ticks
 
     @classmethod
-    def from_primer(cls, tok, tokens):   # the model's tokenizer; primer tokens (batch, n, columns), each starting on a beat
+    def from_primer(cls, tok,   # the model's tokenizer
+                    tokens,     # primer tokens (batch, n, columns), each starting on a beat
+                    bar=None):  # (batch, 2) position in the bar and its length before them (default: the start of a 4/4 bar)
         "The state after the primers, as tensors"
         import tensorflow as tf
-        sounding = np.zeros((len(tokens), N_PITCHES), bool)
-        for b in range(len(tokens)):
-            for pitch, on in tokens[b, :, :2].tolist(): sounding[b, pitch] = bool(on)
+        sounding = keys_down(tokens, held_before(tokens))
         ticks = tokens[:, :, 2].astype(np.int64).sum(1) * _ticks_per_time(tok)
-        return cls(tf.constant(sounding), tf.constant((ticks % TPQ).astype(np.int32)), Loops.from_primer(tokens))
+        bar = bar_after(tok, tokens, _bar_or_default(bar, len(tokens)))
+        return cls(tf.constant(sounding), tf.constant((ticks % TPQ).astype(np.int32)), Loops.from_primer(tokens), tf.constant(bar))
 
     def after(self, tok, tokens):        # the model's tokenizer; the message just sampled (batch, columns)
         "The state after one more message"
@@ -154,7 +195,14 @@ class DecodingState(NamedTuple):
         hit = tf.one_hot(tokens[:, 0], N_PITCHES, on_value=True, off_value=False)
         sounding = tf.where(hit, tokens[:, 1:2] == 1, self.sounding)
         beat_position = (self.beat_position + tokens[:, 2] * _ticks_per_time(tok)) % TPQ
-        return DecodingState(sounding, beat_position, self.loops.after(tokens))
+        ticks = tokens[:, 2] * _ticks_per_time(tok)
+        bar = tf.stack([(self.bar[:, 0] + ticks) % self.bar[:, 1], self.bar[:, 1]], 1)
+        return DecodingState(sounding, beat_position, self.loops.after(tokens), bar)
+
+    def model_inputs(self):
+        "What a model with context inputs reads before the next message: `bar` and `held` (the keys down)"
+        import tensorflow as tf
+        return dict(bar=self.bar, held=tf.cast(self.sounding, tf.int32))
 
 # %% ../nbs/04c_decoding.ipynb #be8c4aa9
 def _composer_ids(model, composer, batch):
@@ -185,16 +233,16 @@ class Decoder:
         self.cache_fns, self.capacity = CACHED_DECODERS[model.kind](model), model.seq_len
         self._chunk = tf.function(self._chunk_py, reduce_retracing=True, jit_compile=jit_compile)
 
-    def _chunk_py(self, context, composer, state, n_steps, seed, settings):
-        "Prefill `context`, then sample `n_steps` messages with `settings` (`SamplingTensors`): (tokens (batch, n_steps, cols), state)"
+    def _chunk_py(self, context, composer, state, n_steps, seed, settings, start):
+        "Prefill `context` (with `start`, its `context_at`), then sample `n_steps` messages with `settings` (`SamplingTensors`): (tokens (batch, n_steps, cols), state)"
         import tensorflow as tf
-        sampler, tok = settings.sampler(self.constrain), self.model.tokenizer
-        cache, h = self.cache_fns.prefill(context, composer, self.capacity)
+        sampler, tok, reads = settings.sampler(self.constrain), self.model.tokenizer, reads_context(self.model)
+        cache, h = self.cache_fns.prefill(context, composer, self.capacity, **start)
         out = tf.TensorArray(tf.int32, size=n_steps, element_shape=[None, context.shape[-1]])
         def body(i, cache, h, state, out):
             t = sample_message(self.model, h, state.sounding, sampler, tf.stack([seed, tf.cast(i, tf.int64)]),
                                state.beat_position, state.loops)
-            cache, h = self.cache_fns.step(cache, t, composer)
+            cache, h = self.cache_fns.step(cache, t, composer, **(state.model_inputs() if reads else {}))
             return i + 1, cache, h, state.after(tok, t), out.write(i, t)
         _, _, _, state, out = tf.while_loop(lambda i, *_: i < n_steps, body, [0, cache, h, state, out], parallel_iterations=1)
         return tf.transpose(out.stack(), [1, 0, 2]), state
@@ -207,7 +255,8 @@ def __call__(self: Decoder,
              composer=None,   # a name or id, one per piece, or None (the mean of the composers)
              seed=0,          # the same seed, the same pieces
              sampling=None,   # a `Sampling` (default: the tuned settings)
-             progress=False): # a tqdm bar
+             progress=False,  # a tqdm bar
+             bar=None):       # (batch, 2) position in the bar and its length before the primers, for context inputs (default: a 4/4 bar's start)
     "Tokens (batch, n, columns) following the primers"
     import tensorflow as tf
     from tqdm.auto import tqdm
@@ -215,19 +264,21 @@ def __call__(self: Decoder,
     primer = np.asarray(primer, np.int32)
     comp = _composer_ids(self.model, composer, len(primer))
     comp = tf.constant(comp) if comp is not None else None
-    context, state = primer[:, -self.capacity:], DecodingState.from_primer(self.model.tokenizer, primer)
+    context, state = primer[:, -self.capacity:], DecodingState.from_primer(self.model.tokenizer, primer, bar)
+    so_far = primer
     made, i = [], 0
-    bar = tqdm(total=n, disable=not progress, desc='generating', unit='msg')
+    shown = tqdm(total=n, disable=not progress, desc='generating', unit='msg')
     while i < n:
         if context.shape[1] >= self.capacity: context = context[:, -(self.capacity // 2):]
         room = self.capacity - context.shape[1]
         steps = min(n - i, room)
         # under XLA every chunk runs `room` steps (one compiled shape), the extra ones are dropped
+        start = context_at(self.model, so_far, so_far.shape[1] - context.shape[1], bar)
         toks, state = self._chunk(tf.constant(context), comp, state, tf.constant(room if self.jit_compile else steps),
-                                  tf.constant((seed * 1_000_003 + i) % 2**62, tf.int64), settings)
-        toks = toks.numpy()[:, :steps]; made.append(toks); i += steps; bar.update(steps)
-        context = np.concatenate([context, toks], 1)
-    bar.close()
+                                  tf.constant((seed * 1_000_003 + i) % 2**62, tf.int64), settings, start)
+        toks = toks.numpy()[:, :steps]; made.append(toks); i += steps; shown.update(steps)
+        context, so_far = np.concatenate([context, toks], 1), np.concatenate([so_far, toks], 1)
+    shown.close()
     return np.concatenate(made, 1) if made else np.zeros((len(primer), 0, primer.shape[-1]), np.int32)
 
 # %% ../nbs/04c_decoding.ipynb #32d9caf8
@@ -245,7 +296,8 @@ def is_compiled(model, constrain=True, jit_compile=True):
     return (id(model), constrain, jit_compile) in _COMPILED
 
 # %% ../nbs/04c_decoding.ipynb #2ebb2b5d
-def decode_sliding(model, primer, n, composer=None, sampling=None, seed=0, progress=False):
+def decode_sliding(model, primer, n, composer=None, sampling=None, seed=0, progress=False,
+                   bar=None):   # (batch, 2) position in the bar and its length before the primers, for context inputs
     "The design's decoding: the whole window (up to `seq_len` messages) recomputed for every new message"
     import tensorflow as tf
     from tqdm.auto import tqdm
@@ -256,16 +308,17 @@ def decode_sliding(model, primer, n, composer=None, sampling=None, seed=0, progr
     comp_t = tf.constant(comp) if comp is not None else None
     sampler = sampling.tensors().sampler(sampling.constrain)
     @tf.function(reduce_retracing=True)
-    def next_message(window, state, step):
-        x = {'tokens': window}
+    def next_message(window, start, state, step):
+        x = {'tokens': window, **start}
         if comp_t is not None: x['composer'] = comp_t
         h = model.trunk(x)
         if model.kind != 'seed': h = h[:, -1]
         return sample_message(model, h, state.sounding, sampler, tf.stack([tf.constant(seed, tf.int64), tf.cast(step, tf.int64)]),
                               state.beat_position, state.loops)
-    seq, state, made = primer, DecodingState.from_primer(model.tokenizer, primer), []
+    seq, state, made = primer, DecodingState.from_primer(model.tokenizer, primer, bar), []
     for i in tqdm(range(n), disable=not progress, desc='generating', unit='msg'):
-        message = next_message(tf.constant(seq[:, -model.seq_len:]), state, i)
+        start = context_at(model, seq, max(0, seq.shape[1] - model.seq_len), bar)
+        message = next_message(tf.constant(seq[:, -model.seq_len:]), start, state, i)
         state = state.after(model.tokenizer, message)
-        made.append(message.numpy()); seq = np.concatenate([seq[:, -model.seq_len:], made[-1][:, None]], 1)
+        made.append(message.numpy()); seq = np.concatenate([seq, made[-1][:, None]], 1)
     return np.stack(made, 1) if made else np.zeros((len(primer), 0, primer.shape[-1]), np.int32)
