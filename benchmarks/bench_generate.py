@@ -24,20 +24,21 @@ def main():
     from pianogen.decoding import decoder_for, decode_sliding
     from pianogen.sampling import Sampling
     model, primers = load_for_generation(args.model), load_primers()
-    msgs, composer, pid, _ = primers.choose('chopin', np.random.default_rng(0))
-    primer = model.tokenizer.encode(msgs)[None]
+    chosen = primers.choose('chopin', np.random.default_rng(0)).last(model.seq_len)
+    composer, pid, bar = chosen.composer, chosen.piece_id, np.array([chosen.bar])
+    primer = model.tokenizer.encode(chosen.messages)[None]
     cond = composer if model.n_composers else None
     dec = decoder_for(model)
-    t = time.perf_counter(); dec(primer, args.length, cond, seed=0); first = time.perf_counter() - t
-    t = time.perf_counter(); dec(primer, args.length, cond, seed=1); warm = time.perf_counter() - t
-    batch = np.repeat(primer, args.batch, 0)
-    dec(batch, 150, cond, seed=2)                                    # compile for this batch size
-    t = time.perf_counter(); dec(batch, args.length, cond, seed=3); batched = time.perf_counter() - t
+    t = time.perf_counter(); dec(primer, args.length, cond, seed=0, bar=bar); first = time.perf_counter() - t
+    t = time.perf_counter(); dec(primer, args.length, cond, seed=1, bar=bar); warm = time.perf_counter() - t
+    batch, bars = np.repeat(primer, args.batch, 0), np.repeat(bar, args.batch, 0)
+    dec(batch, 150, cond, seed=2, bar=bars)                                    # compile for this batch size
+    t = time.perf_counter(); dec(batch, args.length, cond, seed=3, bar=bars); batched = time.perf_counter() - t
     plain = decoder_for(model, jit_compile=False)
-    plain(primer, 100, cond, seed=0)
-    t = time.perf_counter(); plain(primer, args.length, cond, seed=1); nojit = time.perf_counter() - t
-    decode_sliding(model, primer, 3, cond, Sampling(), seed=0)      # compile
-    t = time.perf_counter(); decode_sliding(model, primer, args.sliding_messages, cond, Sampling(), seed=1)
+    plain(primer, 100, cond, seed=0, bar=bar)
+    t = time.perf_counter(); plain(primer, args.length, cond, seed=1, bar=bar); nojit = time.perf_counter() - t
+    decode_sliding(model, primer, 3, cond, Sampling(), seed=0, bar=bar)      # compile
+    t = time.perf_counter(); decode_sliding(model, primer, args.sliding_messages, cond, Sampling(), seed=1, bar=bar)
     sliding_rate = args.sliding_messages / (time.perf_counter() - t)
     rate = args.length / warm
     print(f"model: {model.kind}, {model.count_params():,} parameters; primer {pid} ({composer})")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 import numpy as np
 from fastcore.basics import patch
+from .tokens import message_context
 from .data import clean_file, messages_to_notes, notes_to_messages, notes_to_midi, TPQ, DEFAULT_TEMPO, ON, DELTA
 from .audio import render, write_wav, wav_bytes
 from .sampling import Sampling, check_settings, MAX_MESSAGES
@@ -37,6 +38,13 @@ class Primer(NamedTuple):
     composer: str | None
     piece_id: str          # the piece it comes from ('note' for a single note)
     tempo: int             # microseconds per quarter
+    bar: tuple = (0, 4 * TPQ)   # where it starts in its bar and the bar's length, in ticks (a model with context inputs reads them)
+
+    def last(self, n):     # messages to keep
+        "The primer's last `n` messages, starting where they fall in the bar"
+        cut = max(0, len(self.messages) - n)
+        at = (self.bar[0] + int(self.messages[:cut, DELTA].sum())) % self.bar[1]
+        return self._replace(messages=self.messages[cut:], bar=(at, self.bar[1]))
 
 @dataclass
 class Primers:
@@ -68,22 +76,23 @@ def from_pieces(cls: Primers, pieces, length=150, per_piece=4, seed=0):
     "Windows of `length` messages from each of `pieces` (the generation set), each starting on a beat"
     rng, by_composer = np.random.default_rng(seed), {}
     for p in pieces:
-        m = notes_to_messages(p.notes)
+        m, (bars, _) = notes_to_messages(p.notes), message_context(p.notes, p.time_signatures)
         t = np.cumsum(m[:, DELTA])
         starts = np.flatnonzero((t % TPQ == 0) & (m[:, ON] == 1))      # on a beat, so the music after keeps the beat
         starts = starts[starts <= len(m) - length]
         for s in rng.choice(starts, min(per_piece, len(starts)), replace=False) if len(starts) else []:
             w = m[s:s + length].copy(); w[0, DELTA] = 0
             tempo = int(p.tempos[np.searchsorted(p.tempos[:, 0], m[:s + 1, DELTA].sum(), 'right') - 1, 1])
-            by_composer.setdefault(p.composer, []).append(Primer(w, p.composer, p.piece_id, tempo))
+            bar = (int(bars[s, 0] + m[s, DELTA]) % int(bars[s, 1]), int(bars[s, 1]))   # where the window's first message falls
+            by_composer.setdefault(p.composer, []).append(Primer(w, p.composer, p.piece_id, tempo, bar))
     return cls(by_composer)
 
-_SEP = '\x1f'   # between composer, index, piece id and tempo in an array's name
+_SEP = '\x1f'   # between composer, index, piece id, tempo and bar (position, length) in an array's name
 
 @patch
 def save(self: Primers, path):
     "One .npz file"
-    np.savez_compressed(path, **{_SEP.join(map(str, (c, i, r.piece_id, r.tempo))): r.messages
+    np.savez_compressed(path, **{_SEP.join(map(str, (c, i, r.piece_id, r.tempo, *r.bar))): r.messages
                                  for c, records in self.by_composer.items() for i, r in enumerate(records)})
 
 @patch(cls_method=True)
@@ -92,16 +101,17 @@ def load(cls: Primers, path):
     by_composer = {}
     with np.load(path) as z:
         for k in sorted(z.files, key=lambda k: (k.split(_SEP)[0], int(k.split(_SEP)[1]))):
-            c, _, piece_id, tempo = k.split(_SEP)
-            by_composer.setdefault(c, []).append(Primer(z[k], c, piece_id, int(tempo)))
+            c, _, piece_id, tempo, *bar = k.split(_SEP)        # files written before the bar was kept have none
+            by_composer.setdefault(c, []).append(Primer(z[k], c, piece_id, int(tempo), *([tuple(map(int, bar))] if bar else [])))
     return cls(by_composer)
 
 # %% ../nbs/04d_generate.ipynb #fcccd155
 def primer_from_midi(path, length=150):
-    "The first `length` messages of a MIDI file, and its first tempo; MidiError if it is not usable MIDI"
-    from pianogen.data import notes_to_messages
+    "A `Primer` of the first `length` messages of a MIDI file, at its first tempo; MidiError if it is not usable MIDI"
     piece = clean_file(path, cache=False)
-    return notes_to_messages(piece.notes)[:length], int(piece.tempos[0, 1])
+    bars, _ = message_context(piece.notes, piece.time_signatures)
+    bar = tuple(int(b) for b in bars[0]) if len(bars) else (0, 4 * TPQ)
+    return Primer(notes_to_messages(piece.notes)[:length], None, Path(path).stem, int(piece.tempos[0, 1]), bar)
 
 def single_note_primer(pitch=60, velocity=80):
     "A one-message primer: a note-on"
@@ -223,9 +233,8 @@ def _choose_primers(model, primer, composer, primers, count, rng):
     if primer is None: chosen = [primers.choose(composer, rng) for _ in range(count)]
     elif isinstance(primer, str) and primer == 'note': chosen = [Primer(single_note_primer(), composer, 'note', DEFAULT_TEMPO)] * count
     else:
-        messages, tempo = primer_from_midi(primer, model.seq_len)
-        chosen = [Primer(messages, composer, Path(primer).stem, tempo)] * count
-    chosen = [p._replace(messages=p.messages[-model.seq_len:]) for p in chosen]
+        chosen = [primer_from_midi(primer, model.seq_len)._replace(composer=composer)] * count
+    chosen = [p.last(model.seq_len) for p in chosen]
     if model.kind == 'seed' and any(len(p.messages) < model.seq_len for p in chosen):
         raise ValueError(f"the seed model needs a primer of {model.seq_len} messages")
     return chosen
@@ -233,15 +242,15 @@ def _choose_primers(model, primer, composer, primers, count, rng):
 # %% ../nbs/04d_generate.ipynb #5f860bc0
 XLA_FROM_MESSAGES = 4_000   # generate() compiles with XLA from this many messages (or when already compiled)
 
-def _decode(model, prim, n, cond, seed, sampling, fast, jit_compile, progress):
-    "Tokens (batch, n, columns) of `n` messages after the primer tokens `prim` (batch, p, columns)"
+def _decode(model, prim, n, cond, seed, sampling, fast, jit_compile, progress, bar=None):
+    "Tokens (batch, n, columns) of `n` messages after the primer tokens `prim` (batch, p, columns), which start at `bar` (batch, 2)"
     if fast and model.kind in CACHED_DECODERS:
         if jit_compile is None:   # compiling with XLA costs seconds once and saves about a millisecond a message
             jit_compile = is_compiled(model, sampling.constrain) or n * len(prim) >= XLA_FROM_MESSAGES
-        return decoder_for(model, sampling.constrain, jit_compile)(prim, n, cond, seed, sampling, progress)
-    return decode_sliding(model, prim, n, cond, sampling, seed, progress)
+        return decoder_for(model, sampling.constrain, jit_compile)(prim, n, cond, seed, sampling, progress, bar)
+    return decode_sliding(model, prim, n, cond, sampling, seed, progress, bar)
 
-def _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, progress):
+def _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, progress, bar=None):
     "Tokens after `prim` until the new music of every piece lasts `ticks` (batch,) ticks, or MAX_MESSAGES; in rounds sized from the pace so far, each with its own seed"
     tok, made, rnd = model.tokenizer, np.zeros((len(prim), 0, prim.shape[-1]), np.int32), 0
     while made.shape[1] < MAX_MESSAGES:
@@ -250,7 +259,7 @@ def _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, p
         pace = np.where(done > 0, done / max(made.shape[1], 1), 40.0)    # ticks per message (40 before the first round)
         n = min(MAX_MESSAGES - made.shape[1], int(((ticks - done).clip(0) / pace).max() * 1.1) + 16)
         s = seed if rnd == 0 else int(np.random.default_rng([seed, rnd]).integers(2**31))
-        more = _decode(model, np.concatenate([prim, made], 1), n, cond, s, sampling, fast, jit_compile, progress)
+        more = _decode(model, np.concatenate([prim, made], 1), n, cond, s, sampling, fast, jit_compile, progress, bar)
         made, rnd = np.concatenate([made, more], 1), rnd + 1
     return made
 
@@ -286,12 +295,12 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
     if primer is None: primers = primers or load_primers()
     composer = _choose_composer(model, composer, primers if primer is None else None, rng)
     starts = _choose_primers(model, primer, composer, primers, count, rng)
-    plen = min(len(p.messages) for p in starts)
-    prim = np.stack([model.tokenizer.encode(p.messages[-plen:]) for p in starts])
+    starts = [p.last(min(len(p.messages) for p in starts)) for p in starts]   # one primer length for the batch
+    prim, bar = np.stack([model.tokenizer.encode(p.messages) for p in starts]), np.array([p.bar for p in starts])
     cond = _composer_input(model, composer)
     if seconds is None:
-        made = _decode(model, prim, checked['length'], cond, seed, sampling, fast, jit_compile, progress)
+        made = _decode(model, prim, checked['length'], cond, seed, sampling, fast, jit_compile, progress, bar)
         return [_piece(model, p, prim[b], made[b], composer, seed, sampling) for b, p in enumerate(starts)]
     ticks = np.array([checked['seconds'] * 1e6 / p.tempo * TPQ for p in starts])   # at each piece's tempo
-    made = _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, progress)
+    made = _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, progress, bar)
     return [_piece(model, p, prim[b], made[b], composer, seed, sampling, ticks[b]) for b, p in enumerate(starts)]

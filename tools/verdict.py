@@ -35,12 +35,12 @@ def generate_seed_pieces(args, composers, out):
     from pianogen.generate import load_for_generation, load_primers, decode_sliding, Generated, Sampling
     sampling = Sampling.for_pitch(args.temperature, top_p=args.top_p)
     smodel, primers = load_for_generation(args.seed_model), load_primers()
-    starts = [primers.choose(c, np.random.default_rng(args.first_seed + i)) for i, c in enumerate(composers)]
-    prim = np.stack([smodel.tokenizer.encode(m[-smodel.seq_len:].astype(np.int32)) for m, _, _, _ in starts])
+    starts = [primers.choose(c, np.random.default_rng(args.first_seed + i)).last(smodel.seq_len) for i, c in enumerate(composers)]
+    prim = np.stack([smodel.tokenizer.encode(p.messages.astype(np.int32)) for p in starts])
     made = decode_sliding(smodel, prim, args.length, composers if smodel.n_composers else None, sampling, seed=args.first_seed, progress=True)
-    for i, ((m, c, pid, tempo), new) in enumerate(zip(starts, made)):
-        g = Generated(np.concatenate([m[-smodel.seq_len:], smodel.tokenizer.decode(new)]), smodel.seq_len, tempo, c, pid, args.first_seed)
-        g.save_midi(out / f'{i:02d}-{c.split()[-1].lower()}.mid')
+    for i, (p, new) in enumerate(zip(starts, made)):
+        g = Generated(np.concatenate([p.messages, smodel.tokenizer.decode(new)]), len(p.messages), p.tempo, p.composer, p.piece_id, args.first_seed)
+        g.save_midi(out / f'{i:02d}-{p.composer.split()[-1].lower()}.mid')
 
 def read_pieces(folder):
     "Pieces of a folder of MIDI files, read as `pianogen evaluate` reads them"
