@@ -48,6 +48,14 @@ def _train_defaults():
     params = fn.args.args[len(fn.args.args) - len(fn.args.defaults):]
     return {p.arg: ast.literal_eval(d) for p, d in zip(params, fn.args.defaults)}
 
+def _model_options(args):
+    "`train`'s tokenizer and context inputs from --velocity-bins and --context-inputs (none for the seed model, which has neither)"
+    from pianogen.tokens import Tokenizer
+    if args.model == 'seed':
+        if args.velocity_bins or args.context_inputs: raise ValueError("the seed model is the design: no --velocity-bins or --context-inputs")
+        return {}
+    return dict(tokenizer=Tokenizer('grid', velocity_bins=args.velocity_bins), **({'context_inputs': True} if args.context_inputs else {}))
+
 def train_command(args):
     "Train a model; exit status 2 for a configuration or data error"
     from pianogen.sources import source_list
@@ -57,13 +65,15 @@ def train_command(args):
     from pianogen.model import MODELS     # the one list of model kinds
     if args.model not in MODELS: print(f"pianogen train: unknown model kind {args.model!r}: use one of {', '.join(MODELS)}", file=sys.stderr); return 2
     from pianogen.tokens import Augment
+    try: _model_options(args)
+    except ValueError as e: print(f"pianogen train: {e}", file=sys.stderr); return 2
     out = Path(args.out or f'runs/{args.model}')
     try:
         model, _ = train(args.data, args.model, out, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                          seed=args.seed, strategy=args.strategy, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
                          validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume,
                          augment=Augment(args.transpose, args.stretch), mixed_precision=args.mixed_precision,
-                         **SIZES[args.size][args.model])
+                         **_model_options(args), **SIZES[args.size][args.model])
     except (ValueError, FileNotFoundError) as e:
         print(f"pianogen train: {e}", file=sys.stderr); return 2
     if not model.distribute_strategy.extended.should_checkpoint:   # a worker of a cluster: the chief writes the run folder
@@ -157,6 +167,8 @@ def parser():
     t.add_argument('--validation-steps', type=int, metavar='N', help='validation batches (default: every validation window)')
     t.add_argument('--seq-len', type=int, default=train_defaults['seq_len'], metavar='N', help='messages the model reads (default: %(default)s)')
     t.add_argument('--size', default='default', choices=['tiny', 'small', 'default'], help='model sizes (pianogen.train.SIZES)')
+    t.add_argument('--velocity-bins', type=int, default=0, metavar='N', help='lstm, transformer: learn the loudness of each note-on in N bins (0: none; the shipped model: 16)')
+    t.add_argument('--context-inputs', action='store_true', help='lstm, transformer: tell the model where each message falls in the beat and the bar, and the keys down')
     t.add_argument('--patience', type=int, default=train_defaults['patience'], metavar='N', help='epochs without improvement before stopping (default: %(default)s)')
     t.add_argument('--no-resume', action='store_true', help='start afresh, removing what a previous run left in --out')
     t.add_argument('--transpose', type=int, default=Augment.transpose, metavar='N', help='augmentation: random transposition up to N semitones (default: %(default)s)')

@@ -15,11 +15,12 @@ from .tokens import Tokenizer, Augment, Dataset, make_dataset, window_starts, bu
 from .model import build_model, compile_model, load_model
 
 # %% auto #0
-__all__ = ['SHARD_BY_BATCH', 'STRATEGIES', 'HEADS', 'RUN_FILES', 'MUST_MATCH', 'SIZES', 'DATA_CREDIT', 'synth_notes',
-           'synth_midi', 'synth_pieces', 'as_dataset', 'model_tokenizer', 'check_fits', 'composer_ids', 'pipelines',
-           'get_strategy', 'cluster_role', 'device_line', 'ResumableEarlyStopping', 'cosine_schedule', 'epoch_line',
-           'EpochLine', 'read_log', 'trim_log', 'training_callbacks', 'backup_epoch', 'prepare_out_dir', 'worker_dir',
-           'check_same_everywhere', 'backup_metadata_epoch', 'run_config', 'summarize', 'train', 'ship_model']
+__all__ = ['SHARD_BY_BATCH', 'STRATEGIES', 'HEADS', 'RUN_FILES', 'MUST_MATCH', 'SIZES', 'DATA_CREDIT', 'TRAINING_ARGUMENTS',
+           'synth_notes', 'synth_midi', 'synth_pieces', 'as_dataset', 'model_tokenizer', 'check_fits', 'composer_ids',
+           'pipelines', 'get_strategy', 'cluster_role', 'device_line', 'ResumableEarlyStopping', 'cosine_schedule',
+           'epoch_line', 'EpochLine', 'read_log', 'trim_log', 'training_callbacks', 'backup_epoch', 'prepare_out_dir',
+           'worker_dir', 'check_same_everywhere', 'backup_metadata_epoch', 'run_config', 'summarize', 'train',
+           'ship_model']
 
 # %% ../nbs/03_train.ipynb #0ee781e6
 def synth_notes(composer_index=0,  # picks the key and the rhythm
@@ -446,11 +447,15 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
 DATA_CREDIT = ("Trained on the piano-midi.de collection by Bernd Krueger (© Bernd Krueger, "
                "Creative Commons Attribution-ShareAlike licence, Germany).")
 
+TRAINING_ARGUMENTS = ('epochs', 'batch_size', 'learning_rate', 'seed', 'seq_len', 'steps_per_epoch', 'validation_steps',
+                      'patience', 'augment', 'mixed_precision', 'distribution', 'versions')   # what the model card repeats of config.json
+
 def ship_model(run_dir,              # a `pianogen train` output folder
                assets=None,          # where to write (default: the package's assets)
                name='pianogen-lstm', # file stem of the model
                per_piece=8,          # primer windows per generation piece
-               credit=None):        # default: `DATA_CREDIT` for piano-midi.de alone, else every collection's credit
+               credit=None,         # default: `DATA_CREDIT` for piano-midi.de alone, else every collection's credit
+               command=None):       # the command that trained the run, for the card
     "Write a run's best model, its generation-set primers and a model card into `assets`"
     from pianogen.model import save_for_generation
     from pianogen.sources import weights_licence, training_data
@@ -472,7 +477,8 @@ def ship_model(run_dir,              # a `pianogen train` output folder
         'Trained on ' + '; '.join(f"{c['credit'] or c['collection']} ({c['licence']})" for c in learned) + '.'
     summary = json.loads((run / 'summary.json').read_text()) if (run / 'summary.json').exists() else {}
     card = dict(model=f'{name}.keras', kind=model.kind, parameters=int(model.count_params()), composers=list(model.composers or []),
-                tokenizer=model.tokenizer.get_config(), seq_len=model.seq_len, source=config['data'], data=config['data_summary'],
+                tokenizer=model.tokenizer.get_config(), seq_len=model.seq_len, sizes=model.sizes, source=config['data'],
+                arguments={k: config.get(k) for k in TRAINING_ARGUMENTS}, command=command, data=config['data_summary'],
                 generation_pieces=config['split']['generation'], training=summary, credit=credit,
                 weights_licence=weights_licence(c['collection'] for c in learned), training_data=learned)
     (assets / 'model.json').write_text(json.dumps(card, indent=1, ensure_ascii=False, default=str))
