@@ -113,7 +113,7 @@ def check_settings(length=None,       # messages to generate
 
 # %% ../nbs/04a_sampling.ipynb #af5449d3
 SAMPLED_FIELDS = ('on', 'time', 'pitch', 'velocity')   # a message's fields, in the order they are sampled
-DEFAULT_SAMPLING = dict(temperature=dict(on=1.0, time=1.1, pitch=0.85, velocity=1.0),
+DEFAULT_SAMPLING = dict(temperature=dict(on=1.0, time=0.9, pitch=0.85, velocity=1.0),
                         top_k=dict(on=0, time=0, pitch=0, velocity=0),
                         top_p=dict(on=0.95, time=1.0, pitch=0.9, velocity=0.95))
 PITCH_TEMPERATURE, PITCH_TOP_P = DEFAULT_SAMPLING['temperature']['pitch'], DEFAULT_SAMPLING['top_p']['pitch']
