@@ -318,7 +318,7 @@ def decode_sliding(model, primer, n, composer=None, sampling=None, seed=0, progr
     seq, state, made = primer, DecodingState.from_primer(model.tokenizer, primer, bar), []
     for i in tqdm(range(n), disable=not progress, desc='generating', unit='msg'):
         start = context_at(model, seq, max(0, seq.shape[1] - model.seq_len), bar)
-        message = next_message(tf.constant(seq[:, -model.seq_len:]), start, state, i)
+        message = next_message(tf.constant(seq[:, -model.seq_len:]), start, state, tf.constant(i))   # a tensor step: no retracing
         state = state.after(model.tokenizer, message)
         made.append(message.numpy()); seq = np.concatenate([seq, made[-1][:, None]], 1)
     return np.stack(made, 1) if made else np.zeros((len(primer), 0, primer.shape[-1]), np.int32)
