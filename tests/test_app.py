@@ -85,7 +85,7 @@ BAD = [  # (body as JSON, or raw text, the error must contain)
     ('not json', 'the request body is not JSON'),
     ('{"length": 100', 'the request body is not JSON'),
     ([1, 2], 'the request body must be a JSON object, not list'),
-    ({'composer': 'bach'}, "unknown composer 'bach': choose one of Felix Mendelssohn, Franz Schubert"),
+    ({'composer': 'gershwin'}, "unknown composer 'gershwin': choose one of Alexander Scriabin, Claude Debussy"),
     ({'composer': 'fr'}, "ambiguous composer 'fr': choose one of"),
     ({'composer': 3}, 'composer must be a name, not 3'),
     ({'length': '100'}, 'length must be an integer, not "100"'),

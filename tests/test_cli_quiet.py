@@ -21,7 +21,7 @@ def test_generate_writes_only_its_own_lines(tmp_path):
     assert (tmp_path / 'piece.mid').stat().st_size > 0
 
 def test_errors_still_reach_stderr(tmp_path):
-    r = run_pianogen('generate', '--composer', 'Liszt', cwd=tmp_path)
+    r = run_pianogen('generate', '--composer', 'Gershwin', cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.splitlines() == [line for line in r.stderr.splitlines() if line.startswith('pianogen generate: ')] != []
 
