@@ -60,15 +60,14 @@ def test_split_gives_every_composer_validation_and_generation(both):
     assert set(cols) == {'piano-midi.de', 'asap'} and all(c['validation'] and c['generation'] for c in cols.values()), cols
     assert 'asap: ' in repr(both) and 'piano-midi.de: ' in repr(both)
 
-@pytest.mark.skipif(PIANO_MIDI_DE is None, reason='piano-midi.de absent: ../shared/data/piano-midi-de not found')
-def test_shipped_split_unchanged():
-    "tools/verdict.py relies on it: piano-midi.de alone, seed 0, gives the shipped model's generation pieces"
-    from pianogen.tokens import build_dataset
+@needs_both
+def test_shipped_split_unchanged(both):
+    "tools/verdict.py and ship_model rely on it: the shipped model's data (piano-midi.de and ASAP), seed 0, gives its generation pieces"
     card = json.loads((ROOT / 'pianogen' / 'assets' / 'model.json').read_text())
-    data = build_dataset(str(PIANO_MIDI_DE), seed=0, progress=False)
-    assert [p.piece_id for p in data.split.generation] == card['generation_pieces']
-    assert data.split.how == 'by composer' and not data.shared
-    assert {p.collection for p in data.split.train} == {'piano-midi.de'}
+    assert [s.rstrip('/').split('/')[-1] for s in card['source'].split(',')] == ['piano-midi-de', 'asap'], card['source']
+    data = both
+    assert sorted(p.piece_id for p in data.split.generation) == sorted(card['generation_pieces'])
+    assert {p.collection for p in data.split.train} == {'piano-midi.de', 'asap'}
 
 @needs_asap
 def test_asap_one_version_per_piece():
