@@ -23,7 +23,7 @@ def test_licence_files():
     assert 'Apache License' in (ROOT / 'LICENSE').read_text() and 'Version 2.0' in (ROOT / 'LICENSE').read_text()
     card = json.loads((ROOT / 'pianogen' / 'assets' / 'model.json').read_text(encoding='utf-8'))
     assert isinstance(card['weights_licence'], str) and card['weights_licence']
-    assert card['training_data'] and all(set(d) >= {'collection', 'licence', 'credit'} for d in card['training_data'])
+    assert card['training_data'] and all(set(d) == {'collection', 'licence', 'credit', 'pieces', 'notes'} for d in card['training_data'])
     assert card['weights_licence'] in (ROOT / 'README.md').read_text()
 
 def test_ci_workflow_runs_ci_run_on_oldest_and_newest_python():
