@@ -184,7 +184,7 @@ class DecodingState(NamedTuple):
                     bar=None):  # (batch, 2) position in the bar and its length before them (default: the start of a 4/4 bar)
         "The state after the primers, as tensors"
         import tensorflow as tf
-        sounding = keys_down(tokens, held_before(tokens))
+        sounding = keys_down(tokens)   # keys held from before the primer and let go in it end up up either way
         ticks = tokens[:, :, 2].astype(np.int64).sum(1) * _ticks_per_time(tok)
         bar = bar_after(tok, tokens, _bar_or_default(bar, len(tokens)))
         return cls(tf.constant(sounding), tf.constant((ticks % TPQ).astype(np.int32)), Loops.from_primer(tokens), tf.constant(bar))

@@ -2,8 +2,9 @@
 8-gram rate and well-formedness, for the shipped model, the previous shipped model (its stored pieces, OUT/previous), the design's `seed` model,
 the random-pitch control, and real music against real music (issue: evaluation). Writes the generated MIDI, the tables and a JSON record.
 
-    python tools/verdict.py --out nbs/verdict                       # shipped model regenerated, seed pieces as stored
-    python tools/verdict.py --reuse-pieces --out nbs/verdict        # both sets of pieces as stored in OUT/lstm, OUT/seed
+    python tools/verdict.py --previous-data ../shared/data/piano-midi-de --out nbs/verdict   # as run on 2026-12-02: shipped
+                                                        # model regenerated, previous and seed pieces as stored
+    python tools/verdict.py --reuse-pieces --out nbs/verdict        # every set of pieces as stored in OUT/lstm, OUT/previous, OUT/seed
 
 - held-out real: the generation pieces of the shipped model's own split (never trained on, never tuned on; tuning
   uses --real validation), less those the previous shipped model trained on (--previous-data); real against real is
