@@ -71,7 +71,7 @@ def train_command(args):
     try:
         model, _ = train(args.data, args.model, out, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                          seed=args.seed, strategy=args.strategy, seq_len=args.seq_len, steps_per_epoch=args.steps_per_epoch,
-                         validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume,
+                         validation_steps=args.validation_steps, patience=args.patience, resume=not args.no_resume, init=args.init,
                          augment=Augment(args.transpose, args.stretch), mixed_precision=args.mixed_precision,
                          **_model_options(args), **SIZES[args.size][args.model])
     except (ValueError, FileNotFoundError) as e:
@@ -171,6 +171,7 @@ def parser():
     t.add_argument('--context-inputs', action='store_true', help='lstm, transformer: tell the model where each message falls in the beat and the bar, and the keys down')
     t.add_argument('--patience', type=int, default=train_defaults['patience'], metavar='N', help='epochs without improvement before stopping (default: %(default)s)')
     t.add_argument('--no-resume', action='store_true', help='start afresh, removing what a previous run left in --out')
+    t.add_argument('--init', metavar='FILE.keras', help="start from this model's weights (the same kind, sizes and options), e.g. to train a finished run longer")
     t.add_argument('--transpose', type=int, default=Augment.transpose, metavar='N', help='augmentation: random transposition up to N semitones (default: %(default)s)')
     t.add_argument('--stretch', type=float, default=Augment.stretch, metavar='F', help='augmentation: random tempo stretch up to F, for performed MIDI (default: %(default)s)')
     t.set_defaults(func=train_command)

@@ -267,7 +267,7 @@ def _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, p
 def _piece(model, primer, primer_tokens, new_tokens, composer, seed, sampling, ticks=None):
     "A `Generated` of `primer` (cut to `primer_tokens`) and the tokens made after it, those within `ticks` of music if given"
     tok = model.tokenizer
-    new = tok.decode(new_tokens)
+    new = tok.decode(new_tokens, np.random.default_rng(seed))   # loudness drawn within each velocity bin
     if ticks is not None: new = new[:max(1, int(np.searchsorted(np.cumsum(new[:, DELTA]), ticks, 'right')))]
     start = primer.messages[-len(primer_tokens):].copy()
     start[:, DELTA] = tok.decode(primer_tokens)[:, DELTA]

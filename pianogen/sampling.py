@@ -66,6 +66,7 @@ LIMITS = dict(          # setting -> (whether a value is within its limits, the 
     top_k=(lambda v: v >= 0, 'at least 0'),
     top_p=(lambda v: 0 < v <= 1, 'in (0, 1]'),
     max_repeats=(lambda v: v >= 0, 'at least 0'),
+    repeat_penalty=(lambda v: 0 <= v <= 10, 'between 0 and 10'),
     seed=(lambda v: 0 <= v < 2**31, f'between 0 and {2**31 - 1}'))
 INTEGER_SETTINGS = {'length', 'count', 'top_k', 'max_repeats', 'seed'}
 
@@ -113,7 +114,7 @@ def check_settings(length=None,       # messages to generate
 
 # %% ../nbs/04a_sampling.ipynb #af5449d3
 SAMPLED_FIELDS = ('on', 'time', 'pitch', 'velocity')   # a message's fields, in the order they are sampled
-DEFAULT_SAMPLING = dict(temperature=dict(on=1.0, time=0.9, pitch=0.85, velocity=1.0),
+DEFAULT_SAMPLING = dict(temperature=dict(on=1.0, time=1.0, pitch=0.85, velocity=1.0),
                         top_k=dict(on=0, time=0, pitch=0, velocity=0),
                         top_p=dict(on=0.95, time=1.0, pitch=0.9, velocity=0.95))
 PITCH_TEMPERATURE, PITCH_TOP_P = DEFAULT_SAMPLING['temperature']['pitch'], DEFAULT_SAMPLING['top_p']['pitch']
@@ -138,9 +139,11 @@ class Sampling:
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
     on_grid: bool = True       # note-ons on the beat's grid of 16ths and eighth-note triplets (grid tokens)
     max_repeats: int = 3       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
+    repeat_penalty: float = 2.0   # a note-on's pitch scores this much lower if it was struck at the previous onset (0: none)
 
     def __post_init__(self):
         self.max_repeats = check_setting('max_repeats', self.max_repeats)
+        self.repeat_penalty = check_setting('repeat_penalty', self.repeat_penalty)
         for name in ('temperature', 'top_k', 'top_p'):
             setattr(self, name, {f: check_setting(name, v, f) for f, v in _per_field(name, getattr(self, name)).items()})
 
@@ -150,7 +153,8 @@ class Sampling:
 
     def settings(self):
         "The settings, as plain dicts (for records and JSON)"
-        return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p, max_repeats=self.max_repeats)
+        return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p, max_repeats=self.max_repeats,
+                    repeat_penalty=self.repeat_penalty)
 
 # %% ../nbs/04a_sampling.ipynb #8f753131
 @patch(cls_method=True)
@@ -167,6 +171,7 @@ class SamplingTensors(NamedTuple):
     top_p: object         # float32 (fields,)
     on_grid: object       # bool ()
     max_repeats: object   # int32 ()
+    repeat_penalty: object   # float32 ()
 
     def sampler(self, constrain):   # a Python bool: whether to enforce the message grammar
         "What `sample_message` takes as its `sampling`, inside a compiled decoder"
@@ -178,7 +183,7 @@ def tensors(self: Sampling):
     import tensorflow as tf
     by_field = lambda d, dtype: tf.constant([d[f] for f in SAMPLED_FIELDS], dtype)
     return SamplingTensors(by_field(self.temperature, tf.float32), by_field(self.top_k, tf.int32), by_field(self.top_p, tf.float32),
-                           tf.constant(self.on_grid), tf.constant(self.max_repeats, tf.int32))
+                           tf.constant(self.on_grid), tf.constant(self.max_repeats, tf.int32), tf.constant(self.repeat_penalty, tf.float32))
 
 @dataclass
 class _TensorSampling:
@@ -189,6 +194,8 @@ class _TensorSampling:
     def on_grid(self): return self.settings.on_grid
     @property
     def max_repeats(self): return self.settings.max_repeats
+    @property
+    def repeat_penalty(self): return self.settings.repeat_penalty
     def __call__(self, logits, seed, mask, field):
         i, s = SAMPLED_FIELDS.index(field), self.settings
         return sample_logits(logits, s.temperature[i], s.top_k[i], s.top_p[i], seed, mask)
@@ -254,6 +261,19 @@ def _loop_mask(loops, on, time, max_repeats, mask):
     kept = allowed & ~banned
     return tf.where(tf.reduce_any(kept, -1, keepdims=True), kept, allowed)
 
+# %% ../nbs/04a_sampling.ipynb #2ab4e241
+def _repeat_penalty(loops, on, time, penalty, logits):
+    "Pitch scores (batch, 88) of a note-on at `time`, each lowered by `penalty` if the pitch was struck at the previous onset"
+    import tensorflow as tf
+    recent = loops.recent                                            # oldest first; negative fillers
+    rest = recent // N_PITCHES
+    m_on, m_time = (recent >= 0) & (rest % 2 == 1), tf.where(recent >= 0, rest // 2, 0)
+    back = tf.reverse(tf.cumsum(tf.reverse(m_time, [1]), 1, exclusive=True), [1])   # how long before the end each message is
+    before = m_on & (back + time[:, None] > 0)                          # note-ons at an earlier onset than this one
+    last = tf.reduce_min(tf.where(before, back, 1 << 30), 1, keepdims=True)
+    struck = tf.reduce_any(tf.one_hot(recent % N_PITCHES, N_PITCHES, on_value=True, off_value=False) & (before & (back == last))[..., None], 1)
+    return logits - tf.cast(penalty, tf.float32) * tf.cast(struck & (on == 1)[:, None], tf.float32)
+
 # %% ../nbs/04a_sampling.ipynb #deceb3de
 def _log(p, from_logits):
     "Scores from a head's output: logits as they are, probabilities as their logarithm"
@@ -288,7 +308,9 @@ def sample_message(model,               # a pianogen model
         else: time = tf.cast(tf.round(tf.reshape(model.head_time(h, on), [-1]) * tok.max_delta), tf.int32)
         p_logits = model.head_pitch(h, on, time)
     pitch_mask = tf.where(on[:, None] == 1, ~sounding, sounding) if sampling.constrain else None
-    if loops is not None: pitch_mask = _loop_mask(loops, on, time, sampling.max_repeats, pitch_mask)
+    if loops is not None:
+        pitch_mask = _loop_mask(loops, on, time, sampling.max_repeats, pitch_mask)
+        p_logits = _repeat_penalty(loops, on, time, sampling.repeat_penalty, p_logits)
     pitch = sampling(p_logits, seed + [0, 3], pitch_mask, 'pitch')
     cols = [pitch, on, time]
     if tok.velocity_bins: cols.append(sampling(model.head_velocity(h, on, time, pitch), seed + [0, 4], None, 'velocity'))

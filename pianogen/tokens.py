@@ -43,7 +43,12 @@ class Tokenizer:
 # %% ../nbs/01_tokens.ipynb #40af7543
 def _velocity_bin(velocity, bins): return np.minimum(np.asarray(velocity) * bins // 128, bins - 1)
 
-def _velocity_of_bin(b, bins): return np.clip((np.asarray(b) * 128 + 64) // bins, 1, 127)
+def _velocity_of_bin(b, bins, rng=None):
+    "The velocity a bin stands for: its centre, or with `rng` one of the bin's velocities, each as likely"
+    b = np.asarray(b, np.int64)
+    if rng is None: return np.clip((b * 128 + 64) // bins, 1, 127)
+    low, high = -(-b * 128 // bins), -(-(b + 1) * 128 // bins)   # the velocities v with v * bins // 128 == b
+    return np.clip(rng.integers(low, np.maximum(high, low + 1)), 1, 127)
 
 @patch
 def encode(self: Tokenizer, msgs):
@@ -61,13 +66,14 @@ def encode(self: Tokenizer, msgs):
     return np.stack(cols, 1).astype(np.int32)
 
 @patch
-def decode(self: Tokenizer, tokens):
+def decode(self: Tokenizer, tokens,
+           rng=None):   # a numpy `Generator`: each note-on's velocity drawn from its bin (default: the bin's centre)
     "Messages (n, 4) of tokens; velocity 0 on note-offs, a default of 80 when tokens carry none"
     tokens = np.asarray(tokens)
     msgs = np.zeros((len(tokens), 4), np.int32)
     msgs[:, PITCH], msgs[:, ON] = tokens[:, 0] + PITCH_LO, tokens[:, 1]
     msgs[:, DELTA] = tokens[:, 2] * self.grid_step if self.kind == 'grid' else tokens[:, 2]
-    vel = _velocity_of_bin(tokens[:, 3], self.velocity_bins) if self.velocity_bins else 80
+    vel = _velocity_of_bin(tokens[:, 3], self.velocity_bins, rng) if self.velocity_bins else 80
     msgs[:, VELOCITY] = np.where(msgs[:, ON] == 1, vel, 0)
     return msgs
 

@@ -19,8 +19,8 @@ __all__ = ['SHARD_BY_BATCH', 'STRATEGIES', 'HEADS', 'RUN_FILES', 'MUST_MATCH', '
            'synth_notes', 'synth_midi', 'synth_pieces', 'as_dataset', 'model_tokenizer', 'check_fits', 'composer_ids',
            'pipelines', 'get_strategy', 'cluster_role', 'device_line', 'ResumableEarlyStopping', 'cosine_schedule',
            'epoch_line', 'EpochLine', 'read_log', 'trim_log', 'training_callbacks', 'backup_epoch', 'prepare_out_dir',
-           'worker_dir', 'check_same_everywhere', 'backup_metadata_epoch', 'run_config', 'summarize', 'train',
-           'ship_model']
+           'worker_dir', 'check_same_everywhere', 'backup_metadata_epoch', 'run_config', 'summarize', 'start_from',
+           'train', 'ship_model']
 
 # %% ../nbs/03_train.ipynb #0ee781e6
 def synth_notes(composer_index=0,  # picks the key and the rhythm
@@ -360,9 +360,18 @@ SIZES = {
               'transformer': dict(d_model=64, layers=2, heads=2, ff_dim=128, condition_dim=16)},
     'default': {'seed': {}, 'lstm': {}, 'transformer': {}}}
 
+# %% ../nbs/03_train.ipynb #54435896
+def start_from(model,   # a built model
+               path):   # a .keras model of the same kind, tokenizer, sizes and composers
+    "Load `path`'s weights into `model`: a run that continues another (a finished one, or one trained on other data)"
+    try: model.load_weights(str(path))
+    except Exception as e:
+        raise ValueError(f"{path}: cannot start from this model: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[0][:200]} "
+                         "(it must be a .keras model of the same kind, tokenizer, sizes and composers)") from None
+
 # %% ../nbs/03_train.ipynb #12a7ab3c
-def _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, backup_dir):
-    "The compiled model under `strategy` (in mixed_float16 when asked) and the epochs its backup holds"
+def _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, backup_dir, init=None):
+    "The compiled model under `strategy` (in mixed_float16 when asked), from `init`'s weights when given, and the epochs its backup holds"
     policy = keras.config.dtype_policy()
     if mixed_precision: keras.config.set_dtype_policy('mixed_float16')
     try:
@@ -370,7 +379,9 @@ def _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, 
             model = build_model(kind, tokenizer=tokenizer, seq_len=seq_len, composers=composers or None, **sizes)
             model = compile_model(model, learning_rate=learning_rate)   # a LossScaleOptimizer under mixed_float16
             model.optimizer.build(model.trainable_variables)   # now on every worker, whether or not it finds a backup
-            return model, backup_epoch(backup_dir, model)
+            done = backup_epoch(backup_dir, model)
+            if init and not done: start_from(model, init)       # a resumed run has its own weights
+            return model, done
     finally: keras.config.set_dtype_policy(policy)
 
 def _keras_multiworker_fixes(model, validation):
@@ -403,6 +414,7 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
           validation_steps=None,   # validation batches per epoch (default: all validation windows)
           patience=5,              # epochs without a better validation loss before stopping
           resume=True,             # continue from out_dir's backup; False starts afresh
+          init=None,               # start from the weights of this .keras model (the same kind, tokenizer, sizes and composers)
           composer_conditioning=True, # give the model each piece's composer
           tokenizer=None,          # default: the kind's
           augment=None,            # an `Augment` for training windows (default: `Augment()`)
@@ -427,7 +439,7 @@ def train(data='music21',          # a `Dataset`, a list of `Piece`s, or a sourc
         train_ds, val_ds = pipelines(dataset, tokenizer, seq_len, all_positions, batch_size, seed, composers or None,
                                      steps_per_epoch, validation_steps, augment, bool(sizes.get('context_inputs')))
         check_same_everywhere(strategy, backup_metadata_epoch(work / 'backup'), 'the epochs in the backup')   # before any collective
-        model, done = _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, work / 'backup')
+        model, done = _build(kind, tokenizer, seq_len, composers, learning_rate, sizes, strategy, mixed_precision, work / 'backup', init)
         _keras_multiworker_fixes(model, val_ds)
         (work / 'config.json').write_text(json.dumps(dict(config, resumed_after_epoch=done), indent=1, default=str))
         previous = trim_log(work / 'log.csv', done)
@@ -448,7 +460,7 @@ DATA_CREDIT = ("Trained on the piano-midi.de collection by Bernd Krueger (© Ber
                "Creative Commons Attribution-ShareAlike licence, Germany).")
 
 TRAINING_ARGUMENTS = ('epochs', 'batch_size', 'learning_rate', 'seed', 'seq_len', 'steps_per_epoch', 'validation_steps',
-                      'patience', 'augment', 'mixed_precision', 'distribution', 'versions')   # what the model card repeats of config.json
+                      'patience', 'init', 'augment', 'mixed_precision', 'distribution', 'versions')   # what the model card repeats of config.json
 
 def ship_model(run_dir,              # a `pianogen train` output folder
                assets=None,          # where to write (default: the package's assets)
