@@ -139,7 +139,7 @@ class Sampling:
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
     on_grid: bool = True       # note-ons on the beat's grid of 16ths and eighth-note triplets (grid tokens)
     max_repeats: int = 3       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
-    repeat_penalty: float = 2.0   # a note-on's pitch scores this much lower if it was struck at the previous onset (0: none)
+    repeat_penalty: float = 1.5   # a note-on's pitch scores this much lower if it was struck at the previous onset (0: none)
 
     def __post_init__(self):
         self.max_repeats = check_setting('max_repeats', self.max_repeats)

@@ -2,9 +2,11 @@
 8-gram rate and well-formedness, for the shipped model, the previous shipped model (its stored pieces, OUT/previous), the design's `seed` model,
 the random-pitch control, and real music against real music (issue: evaluation). Writes the generated MIDI, the tables and a JSON record.
 
-    python tools/verdict.py --previous-data ../shared/data/piano-midi-de --out nbs/verdict   # as run on 2026-12-02: shipped
-                                                        # model regenerated, previous and seed pieces as stored
-    python tools/verdict.py --reuse-pieces --out nbs/verdict        # every set of pieces as stored in OUT/lstm, OUT/previous, OUT/seed
+    python tools/verdict.py --previous-data ../shared/data/piano-midi-de --out nbs/verdict \
+        --earlier "first context-input model (14 epochs, its day's sampling)=nbs/verdict/first-context"
+                                  # as run on 2026-12-02 (second time): the shipped model's pieces regenerated, the
+                                  # earlier models' pieces (first-context, previous, seed) as stored
+    python tools/verdict.py --reuse-pieces --out nbs/verdict ...    # every set of pieces as stored in OUT/lstm, OUT/previous, OUT/seed
 
 - held-out real: the generation pieces of the shipped model's own split (never trained on, never tuned on; tuning
   uses --real validation), less those the previous shipped model trained on (--previous-data); real against real is
@@ -99,6 +101,9 @@ def main():
     ap.add_argument('--seed-pieces', help="folder of the seed model's stored pieces (default: OUT/seed)")
     ap.add_argument('--previous-pieces', help="folder of the previous shipped model's stored pieces (default: OUT/previous, when it exists)")
     ap.add_argument('--previous-data', help="the previous shipped model's training data: held-out pieces it trained on are left out")
+    ap.add_argument('--earlier', action='append', default=[], metavar='LABEL=FOLDER',
+                    help="the stored pieces of another earlier model, judged beside the others (repeatable), e.g. "
+                         "'first context model=nbs/verdict/first-context' (FOLDER relative to the working directory)")
     ap.add_argument('--pieces', type=int, default=20)
     ap.add_argument('--length', type=int, default=1000)
     ap.add_argument('--first-seed', type=int, default=1000, help='piece i uses seed FIRST_SEED + i (another set of pieces: another value)')
@@ -134,6 +139,9 @@ def main():
     ours, seeds = read_pieces(lstm_dir), read_pieces(seed_dir)
     controls = {'seed model': seeds}
     if previous_dir.is_dir(): controls = {'previous model': read_pieces(previous_dir), **controls}
+    if any('=' not in e for e in args.earlier): raise SystemExit("--earlier: give LABEL=FOLDER")
+    earlier = dict(e.split('=', 1) for e in args.earlier)
+    controls = {**{label: read_pieces(folder) for label, folder in earlier.items()}, **controls}
     print(f"shipped model: {len(ours)} pieces ({made}); " + "; ".join(f"{k}: {len(v)} pieces" for k, v in controls.items())
           + f"; held-out real: {len(held_out)}")
 
@@ -150,7 +158,7 @@ def main():
         for c in both:
             ev.discriminability[s][f'{c} without dynamics'] = discriminability(pieces, real, c, beats=args.beats, ignore=('dynamics',))
     label = f"shipped model ({card['kind']}, {card.get('data', {}).get('pieces', {}).get('train', '?')} training pieces)"
-    names = {'generated': label, 'previous model': 'previous shipped model', 'seed model': '`seed` model',
+    names = {'generated': label, **{k: k for k in earlier}, 'previous model': 'previous shipped model', 'seed model': '`seed` model',
              'random pitch': 'random-pitch control', 'real vs real': 'real vs real (two halves)'}
     names = {k: v for k, v in names.items() if k in sets}
     seconds = ev.discriminability['generated']['features'].seconds
@@ -173,6 +181,7 @@ def main():
         real=args.real, unreleased=int(np.nansum(ev.tables['generated']['unreleased'])), seconds_generating=secs,
         seconds_feature_classifier=seconds, cores=os.cpu_count(), names=names,
         folders={'generated': os.path.relpath(lstm_dir, out), 'seed model': os.path.relpath(seed_dir, out),
+                 **{k: os.path.relpath(f, out) for k, f in earlier.items()},
                  **({'previous model': os.path.relpath(previous_dir, out)} if 'previous model' in sets else {})},   # each model's pieces, from OUT
         held_out=[p.piece_id for p in held_out], real_halves=[[p.piece_id for p in half_a], [p.piece_id for p in half_b]]),
         indent=1, default=float))
