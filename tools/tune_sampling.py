@@ -11,7 +11,7 @@ figure of up to 16 messages is played k times or more in a row."""
 import argparse, itertools, json, sys
 import numpy as np
 
-FIELDS = ('on', 'time', 'pitch', 'velocity')
+from pianogen.sampling import SAMPLED_FIELDS as FIELDS   # imports no TensorFlow
 WATCHED = ('top_repeat', 'bass_repeat', 'chord_size', 'velocity_levels', 'pitch_class_entropy')   # features printed for every setting (generated, real)
 
 def loop_shares(token_arrays, ks=(2, 3, 4, 6, 8)):
