@@ -67,6 +67,7 @@ LIMITS = dict(          # setting -> (whether a value is within its limits, the 
     top_p=(lambda v: 0 < v <= 1, 'in (0, 1]'),
     max_repeats=(lambda v: v >= 0, 'at least 0'),
     repeat_penalty=(lambda v: 0 <= v <= 10, 'between 0 and 10'),
+    off_grid=(lambda v: 0 <= v <= 1, 'between 0 and 1'),
     seed=(lambda v: 0 <= v < 2**31, f'between 0 and {2**31 - 1}'))
 INTEGER_SETTINGS = {'length', 'count', 'top_k', 'max_repeats', 'seed'}
 
@@ -137,13 +138,14 @@ class Sampling:
     top_k: int | dict | None = None          # keep only the k most likely choices (0: all)
     top_p: float | dict | None = None        # nucleus: keep the smallest set with this much probability
     constrain: bool = True     # note-offs only for sounding keys, note-ons only for silent ones
-    on_grid: bool = True       # note-ons on the beat's grid of 16ths and eighth-note triplets (grid tokens)
+    off_grid: float = 0.03     # a note-on's times off the beat's grid weigh this much of what the model gives them (0: never, 1: as the model says)
     max_repeats: int = 3       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
     repeat_penalty: float = 1.5   # a note-on's pitch scores this much lower if it was struck at the previous onset (0: none)
 
     def __post_init__(self):
         self.max_repeats = check_setting('max_repeats', self.max_repeats)
         self.repeat_penalty = check_setting('repeat_penalty', self.repeat_penalty)
+        self.off_grid = check_setting('off_grid', self.off_grid)
         for name in ('temperature', 'top_k', 'top_p'):
             setattr(self, name, {f: check_setting(name, v, f) for f, v in _per_field(name, getattr(self, name)).items()})
 
@@ -154,7 +156,7 @@ class Sampling:
     def settings(self):
         "The settings, as plain dicts (for records and JSON)"
         return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p, max_repeats=self.max_repeats,
-                    repeat_penalty=self.repeat_penalty)
+                    repeat_penalty=self.repeat_penalty, off_grid=self.off_grid)
 
 # %% ../nbs/04a_sampling.ipynb #8f753131
 @patch(cls_method=True)
@@ -169,9 +171,9 @@ class SamplingTensors(NamedTuple):
     temperature: object   # float32 (fields,)
     top_k: object         # int32 (fields,)
     top_p: object         # float32 (fields,)
-    on_grid: object       # bool ()
     max_repeats: object   # int32 ()
     repeat_penalty: object   # float32 ()
+    off_grid: object      # float32 ()
 
     def sampler(self, constrain):   # a Python bool: whether to enforce the message grammar
         "What `sample_message` takes as its `sampling`, inside a compiled decoder"
@@ -183,7 +185,7 @@ def tensors(self: Sampling):
     import tensorflow as tf
     by_field = lambda d, dtype: tf.constant([d[f] for f in SAMPLED_FIELDS], dtype)
     return SamplingTensors(by_field(self.temperature, tf.float32), by_field(self.top_k, tf.int32), by_field(self.top_p, tf.float32),
-                           tf.constant(self.on_grid), tf.constant(self.max_repeats, tf.int32), tf.constant(self.repeat_penalty, tf.float32))
+                           tf.constant(self.max_repeats, tf.int32), tf.constant(self.repeat_penalty, tf.float32), tf.constant(self.off_grid, tf.float32))
 
 @dataclass
 class _TensorSampling:
@@ -191,7 +193,7 @@ class _TensorSampling:
     settings: SamplingTensors
     constrain: bool
     @property
-    def on_grid(self): return self.settings.on_grid
+    def off_grid(self): return self.settings.off_grid
     @property
     def max_repeats(self): return self.settings.max_repeats
     @property
@@ -208,6 +210,13 @@ def _grid_mask(tok, beat_position):
     import tensorflow as tf
     at = (beat_position[:, None] + tf.range(tok.n_time)[None] * tok.grid_step) % TPQ
     return tf.reduce_any(tf.stack([at % g == 0 for g in GRID_TICKS]), 0)
+
+def _off_grid(tok, beat_position, on, weight, logits):
+    "Time scores (batch, n_time) with a note-on's times off the grid weighed by `weight`, and the mask of the times allowed (none off the grid at 0)"
+    import tensorflow as tf
+    off = (on[:, None] == 1) & ~_grid_mask(tok, beat_position)
+    weight = tf.cast(weight, tf.float32)
+    return tf.cast(logits, tf.float32) + tf.where(off & (weight > 0), tf.math.log(weight), 0.0), ~off | (weight > 0)
 
 # %% ../nbs/04a_sampling.ipynb #a4eb7829
 LOOP_PERIOD = 16         # the longest figure (in messages) that `Sampling.max_repeats` limits
@@ -286,7 +295,7 @@ def sample_message(model,               # a pianogen model
                    sounding,            # bool (batch, 88): the keys held down
                    sampling,            # a `Sampling` (compiled: `SamplingTensors.sampler`)
                    seed,                # int64 (2,): a stateless seed
-                   beat_position=None,  # int32 (batch,): ticks into the beat, for `on_grid`
+                   beat_position=None,  # int32 (batch,): ticks into the beat, for `off_grid`
                    loops=None):         # `Loops`, for `max_repeats`
     "The next message's tokens (batch, columns), each field sampled given those before it"
     import tensorflow as tf
@@ -301,10 +310,10 @@ def sample_message(model,               # a pianogen model
         p_logits = _log(model.head_pitch(h, on_out, ratio), fl)
     else:                          # conditioned heads: each reads the values sampled before it
         if tok.kind == 'grid':
-            time_mask = None
+            t_logits, time_mask = model.head_time(h, on), None
             if beat_position is not None:
-                time_mask = tf.logical_or(tf.logical_or(on[:, None] == 0, _grid_mask(tok, beat_position)), tf.logical_not(sampling.on_grid))
-            time = sampling(model.head_time(h, on), seed + [0, 2], time_mask, 'time')
+                t_logits, time_mask = _off_grid(tok, beat_position, on, sampling.off_grid, t_logits)
+            time = sampling(t_logits, seed + [0, 2], time_mask, 'time')
         else: time = tf.cast(tf.round(tf.reshape(model.head_time(h, on), [-1]) * tok.max_delta), tf.int32)
         p_logits = model.head_pitch(h, on, time)
     pitch_mask = tf.where(on[:, None] == 1, ~sounding, sounding) if sampling.constrain else None

@@ -6,13 +6,13 @@ For each setting, N pieces of 1000 messages from the shipped model (or --model),
 *validation* pieces, are measured against those validation pieces only: the held-out pieces of the verdict
 (tools/verdict.py) are never looked at. Every setting uses the same primers and seeds.
 Grid keys: on_T, on_p, time_T, time_p, pitch_T, pitch_p, velocity_T, velocity_p (temperature and top-p per field),
-R (max_repeats), P (repeat_penalty), G (on_grid: 1 or 0). `--loops` also prints, for real and generated music, the share of messages inside runs where one
+R (max_repeats), P (repeat_penalty), O (off_grid: the weight of a note-on's times off the grid, 0 to 1). `--loops` also prints, for real and generated music, the share of messages inside runs where one
 figure of up to 16 messages is played k times or more in a row."""
 import argparse, itertools, json, sys
 import numpy as np
 
 from pianogen.sampling import SAMPLED_FIELDS as FIELDS   # imports no TensorFlow
-WATCHED = ('top_repeat', 'bass_repeat', 'chord_size', 'velocity_levels', 'pitch_class_entropy')   # features printed for every setting (generated, real)
+WATCHED = ('onset_off_grid', 'top_repeat', 'bass_repeat', 'chord_size', 'velocity_levels', 'pitch_class_entropy')   # features printed for every setting (generated, real)
 
 def loop_shares(token_arrays, ks=(2, 3, 4, 6, 8)):
     "Share of messages inside a figure (up to 16 messages) played k times or more in a row, for each k"
@@ -27,7 +27,7 @@ def sampling_for(setting):
                     top_p={f: setting[f'{f}_p'] for f in FIELDS if f'{f}_p' in setting},
                     **({'max_repeats': int(setting['R'])} if 'R' in setting else {}),
                     **({'repeat_penalty': setting['P']} if 'P' in setting else {}),
-                    **({'on_grid': bool(setting['G'])} if 'G' in setting else {}))
+                    **({'off_grid': setting['O']} if 'O' in setting else {}))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -37,6 +37,7 @@ def main():
     ap.add_argument('--length', type=int, default=1000, help='messages per piece')
     ap.add_argument('--beats', type=int, default=100, help='crop every piece to this many beats')
     ap.add_argument('--grid', default='time_T=0.9;pitch_T=0.85;pitch_p=0.9')
+    ap.add_argument('--seed', type=int, default=0, help='another seed: other primers (from the same validation pieces) and other pieces')
     ap.add_argument('--loops', action='store_true', help='also count loops in real and generated music')
     ap.add_argument('--out', help='append one JSON line per setting to this file')
     args = ap.parse_args()
@@ -44,16 +45,17 @@ def main():
     from pianogen.tokens import build_dataset, Tokenizer
     from pianogen.data import notes_to_messages
     from pianogen.evaluate import NgramIndex, metrics_table, roa, discriminability
-    data_source = args.data or model_card(args.model)['source']
+    data_source = args.data or model_card(args.model).get('source')
+    if not data_source: raise SystemExit(f"--data: {args.model} has no model card naming its training data; give --data")
     data = build_dataset(data_source, seed=0)
     validation = data.split.validation
     index = NgramIndex(data.split.train, n=8)
     real = metrics_table(validation, index=index, beats=args.beats)
     model = load_for_generation(args.model)
-    primers = Primers.from_pieces(validation, length=model.seq_len, per_piece=1, seed=0)
+    primers = Primers.from_pieces(validation, length=model.seq_len, per_piece=1, seed=args.seed)
     composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
     grid = {k: [float(x) for x in v.split(',')] for k, v in (kv.split('=') for kv in args.grid.split(';'))}
-    unknown = set(grid) - {f'{f}_{s}' for f in FIELDS for s in 'Tp'} - {'R', 'P', 'G'}
+    unknown = set(grid) - {f'{f}_{s}' for f in FIELDS for s in 'Tp'} - {'R', 'P', 'O'}
     if unknown: raise SystemExit(f"--grid: unknown keys {sorted(unknown)}")
     if args.loops:
         tok = Tokenizer('grid')
@@ -65,12 +67,12 @@ def main():
     for values in itertools.product(*grid.values()):
         setting = dict(zip(grid, values))
         pieces = [generate(model, composer=k, length=args.length, primers=primers, sampling=sampling_for(setting),
-                           seed=5000 + i, jit_compile=True)[0].notes() for i, k in enumerate(composers)]
+                           seed=5000 + 1000 * args.seed + i, jit_compile=True)[0].notes() for i, k in enumerate(composers)]
         table = metrics_table(pieces, index=index, beats=args.beats)
         r = roa(table, real)
         d = discriminability(pieces, validation, beats=args.beats)
         dq = discriminability(pieces, validation, beats=args.beats, ignore=('dynamics',))
-        row = dict(setting, auc=round(d.auc, 3), auc_no_loudness=round(dq.auc, 3), roa=round(r.score, 3),
+        row = dict(setting, seed=args.seed, auc=round(d.auc, 3), auc_no_loudness=round(dq.auc, 3), roa=round(r.score, 3),
                    copied=round(float(np.nanmean(table['copied_ngrams'])), 3),
                    repeated_4grams=round(float(np.nanmean(table['repeated_ngrams'])), 3),
                    giveaways=[(s['feature'], round(s['generated'], 3), round(s['real'], 3), round(s['separation'], 2)) for s in d.separating[:4]],

@@ -3,9 +3,11 @@
 the random-pitch control, and real music against real music (issue: evaluation). Writes the generated MIDI, the tables and a JSON record.
 
     python tools/verdict.py --previous-data ../shared/data/piano-midi-de --out nbs/verdict \
+        --earlier "shipped model, before (always on the grid, velocities from the whole bin)=nbs/verdict/on-grid" \
         --earlier "first context-input model (14 epochs, its day's sampling)=nbs/verdict/first-context"
-                                  # as run on 2026-12-02 (second time): the shipped model's pieces regenerated, the
-                                  # earlier models' pieces (first-context, previous, seed) as stored
+                                  # as run on 2026-12-02 (third time): the shipped model's pieces regenerated with the
+                                  # new default sampling, the pieces it made before (on-grid) and the earlier models'
+                                  # (first-context, previous, seed) as stored
     python tools/verdict.py --reuse-pieces --out nbs/verdict ...    # every set of pieces as stored in OUT/lstm, OUT/previous, OUT/seed
 
 - held-out real: the generation pieces of the shipped model's own split (never trained on, never tuned on; tuning
