@@ -12,7 +12,7 @@ import argparse, itertools, json, sys
 import numpy as np
 
 from pianogen.sampling import SAMPLED_FIELDS as FIELDS   # imports no TensorFlow
-WATCHED = ('onset_off_grid', 'top_repeat', 'bass_repeat', 'chord_size', 'velocity_levels', 'pitch_class_entropy')   # features printed for every setting (generated, real)
+WATCHED = ('onset_off_grid', 'top_third', 'pitch_mean', 'top_repeat', 'bass_repeat', 'chord_size', 'velocity_levels', 'pitch_class_entropy')   # features printed for every setting (generated, real)
 
 def loop_shares(token_arrays, ks=(2, 3, 4, 6, 8)):
     "Share of messages inside a figure (up to 16 messages) played k times or more in a row, for each k"
