@@ -50,9 +50,8 @@ def _velocity_of_bin(b, bins, rng=None, share=VELOCITY_DRAW):
     b = np.asarray(b, np.int64)
     if rng is None: return np.clip((b * 128 + 64) // bins, 1, 127)
     low, high = -(-b * 128 // bins), -(-(b + 1) * 128 // bins)   # the velocities v with v * bins // 128 == b
-    half = share * 64 / bins
-    v = np.rint((b * 128 + 64) / bins + rng.uniform(-half, half, b.shape))
-    return np.clip(np.clip(v, low, np.maximum(high - 1, low)), 1, 127).astype(np.int64)
+    v = np.rint((b * 128 + 64) / bins + rng.uniform(-1, 1, b.shape) * share * 64 / bins)
+    return np.clip(np.clip(v, low, np.maximum(high - 1, low)), 1, 127).astype(np.int64)   # within the bin, and a sounding velocity
 
 @patch
 def encode(self: Tokenizer, msgs):
