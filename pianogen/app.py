@@ -10,7 +10,8 @@ from fastcore.basics import patch
 from flask import Flask, jsonify, request, send_from_directory, render_template_string
 from werkzeug.exceptions import HTTPException
 from .sampling import Sampling, SettingsError, check_settings, PITCH_TEMPERATURE, PITCH_TOP_P, MAX_MESSAGES
-from .generate import generate, load_for_generation, load_primers, resolve_composer, model_card, credit_lines
+from .generate import generate, load_for_generation, load_primers, model_card, credit_lines
+from .sources import style_label
 
 # %% auto #0
 __all__ = ['SECONDS', 'REQUEST_DEFAULTS', 'PIECE_NAME', 'PAGE', 'RequestError', 'check_request', 'PieceStore', 'PieceMaker',
@@ -21,11 +22,11 @@ class RequestError(ValueError):
     "A bad request: the message is shown to the user as it is"
 
 SECONDS = 30   # the length of a piece when a request gives none
-REQUEST_DEFAULTS = dict(composer=None, seconds=None, length=None, temperature=PITCH_TEMPERATURE, top_p=PITCH_TOP_P, seed=None)   # temperature, top_p: of the pitch choice
+REQUEST_DEFAULTS = dict(composer=None, style=None, seconds=None, length=None, temperature=PITCH_TEMPERATURE, top_p=PITCH_TOP_P, seed=None)   # temperature, top_p: of the pitch choice
 
 # %% ../nbs/07_app.ipynb #6c3a9f33
 def check_request(body,              # the parsed JSON body
-                  composers,         # the composers the primers know
+                  primers,           # the `Primers` of the server: their composers and styles
                   max_length=5000,   # longest piece this server makes, in messages
                   max_seconds=300):  # and in seconds
     "The settings of a generation request, and a warning or None; `RequestError` if it is bad"
@@ -33,19 +34,18 @@ def check_request(body,              # the parsed JSON body
     unknown = sorted(set(body) - set(REQUEST_DEFAULTS))
     if unknown: raise RequestError(f"unknown field {', '.join(map(repr, unknown))}: the fields are {', '.join(REQUEST_DEFAULTS)}")
     got = {**REQUEST_DEFAULTS, **{k: v for k, v in body.items() if v is not None}}
-    composer = got['composer']
-    if composer is not None and not isinstance(composer, str): raise RequestError(f"composer must be a name, not {json.dumps(composer)}")
-    if composer is not None and composer.strip().lower() in ('', 'any'): composer = None
-    if composer is not None:
-        try: composer = resolve_composer(composer.strip(), composers)
-        except ValueError as e: raise RequestError(str(e)) from None
+    for k in ('composer', 'style'):   # a name, or 'any'
+        if got[k] is not None and not isinstance(got[k], str): raise RequestError(f"{k} must be a name, not {json.dumps(got[k])}")
+        if got[k] is not None and got[k].strip().lower() in ('', 'any'): got[k] = None
+    try: composer, style = primers.resolve_choice(got['composer'] and got['composer'].strip(), got['style'] and got['style'].strip())
+    except ValueError as e: raise RequestError(str(e)) from None
     if got['seconds'] is None and got['length'] is None: got['seconds'] = SECONDS   # a length in seconds of music, or (for programs) in messages
     try: settings, capped = check_settings(length=got['length'], seconds=got['seconds'], temperature=got['temperature'], top_p=got['top_p'],
                                            seed=got['seed'], max_length=max_length, max_seconds=max_seconds)
     except SettingsError as e: raise RequestError(str(e)) from None
     if 'seed' not in settings: settings['seed'] = secrets.randbelow(2**31)
     warning = f"{capped[0]} (this server's limit)" if capped else None
-    return dict(composer=composer, seconds=settings.get('seconds'), length=settings.get('length'), temperature=settings['temperature'],
+    return dict(composer=composer, style=style, seconds=settings.get('seconds'), length=settings.get('length'), temperature=settings['temperature'],
                 top_p=settings['top_p'], seed=settings['seed']), warning
 
 # %% ../nbs/07_app.ipynb #0c9754db
@@ -114,14 +114,18 @@ class PieceMaker:
 
     @property
     def composers(self): return self.primers.composers
+    @property
+    def styles(self):
+        "Each style of the primers: its name, a label for people, and its composers"
+        return [dict(name=s, label=style_label(s), composers=self.primers.of_style(s).composers) for s in self.primers.styles]
 
-    def __call__(self, composer=None, seconds=None, length=None, temperature=None, top_p=None, seed=None):
+    def __call__(self, composer=None, style=None, seconds=None, length=None, temperature=None, top_p=None, seed=None):
         "One `Generated` piece of `seconds` of music, or `length` messages (neither: SECONDS)"
         primers = self.primers
         with self._lock:
             if not hasattr(self._model, 'tokenizer'): self._model = load_for_generation(self._model)
             if seconds is None and length is None: seconds = SECONDS
-            return generate(self._model, composer, length or 1, seconds=seconds, primers=primers, seed=seed,
+            return generate(self._model, composer, length or 1, seconds=seconds, primers=primers, style=style, seed=seed,
                             sampling=Sampling.for_pitch(temperature, top_p=top_p))[0]
 
     def warm_up(self):
@@ -154,6 +158,9 @@ PAGE = r"""<!doctype html>
 <form id="settings" onsubmit="return false">
  <label for="composer">Composer</label>
  <select id="composer" name="composer"><option value="any">Any composer</option></select>
+ <label for="style" class="styled" hidden>Style</label>
+ <select id="style" name="style" class="styled" hidden><option value="any">Any style</option></select>
+ <span class="hint styled" hidden>the collection the opening comes from: the music goes on in its style</span>
  <label for="seconds">Length</label>
  <input id="seconds" name="seconds" type="number" min="1" max="{{ max_seconds }}" step="1" value="{{ seconds }}">
  <span class="hint">seconds of music, at most {{ max_seconds }}</span>
@@ -176,9 +183,24 @@ PAGE = r"""<!doctype html>
 <footer>{% for line in credits %}{{ line }}<br>{% endfor %}The piano sound: the General MIDI SoundFont TimGM6mb.sf2 (from pretty_midi).</footer>
 <script>
 const $ = id => document.getElementById(id);
-fetch('/api/composers').then(r => r.json()).then(names => {
-  for (const name of names) $('composer').add(new Option(name, name));
-}).catch(e => { $('error').textContent = 'Could not load the composers: ' + e; });
+let everyone = [], styles = [];
+function listComposers(names) {   // keep the choice when the new list has it
+  const menu = $('composer'), kept = menu.value;
+  while (menu.options.length > 1) menu.remove(1);
+  for (const name of names) menu.add(new Option(name, name));
+  menu.value = names.includes(kept) ? kept : 'any';
+}
+fetch('/api/composers').then(r => r.json()).then(names => { everyone = names; listComposers(names); })
+  .catch(e => { $('error').textContent = 'Could not load the composers: ' + e; });
+fetch('/api/styles').then(r => r.json()).then(got => {
+  styles = got;
+  for (const s of styles) $('style').add(new Option(s.label, s.name));
+  if (styles.length) for (const el of document.querySelectorAll('.styled')) el.hidden = false;
+}).catch(e => { $('error').textContent = 'Could not load the styles: ' + e; });
+$('style').addEventListener('change', () => {
+  const s = styles.find(s => s.name === $('style').value);
+  listComposers(s ? s.composers : everyone);
+});
 
 function numberOrNull(id) { const v = $(id).value.trim(); return v === '' ? null : Number(v); }
 
@@ -187,7 +209,7 @@ async function generatePiece() {
   button.disabled = true; $('error').textContent = ''; $('status').textContent = 'Composing…';
   const t0 = performance.now();
   try {
-    const body = {composer: $('composer').value, seconds: numberOrNull('seconds'),
+    const body = {composer: $('composer').value, style: $('style').value, seconds: numberOrNull('seconds'),
                   temperature: numberOrNull('temperature'), top_p: numberOrNull('top_p'), seed: numberOrNull('seed')};
     const r = await fetch('/api/generate', {method: 'POST', headers: {'Content-Type': 'application/json'},
                                             body: JSON.stringify(body)});
@@ -235,17 +257,20 @@ def create_app(model=None,         # a model, a .keras path, or None for the shi
     @app.get('/api/composers')
     def composers(): return jsonify(maker.composers)
 
+    @app.get('/api/styles')
+    def styles(): return jsonify(maker.styles)
+
     @app.post('/api/generate')
     def api_generate():
         raw = request.get_data()
         try: body = json.loads(raw) if raw.strip() else {}
         except ValueError as e: return jsonify(error=f"the request body is not JSON ({e})"), 400
-        try: settings, warning = check_request(body, maker.composers, max_length, max_seconds)
+        try: settings, warning = check_request(body, maker.primers, max_length, max_seconds)
         except RequestError as e: return jsonify(error=str(e)), 400
         piece = maker(**settings)
         piece_id = pieces.add(piece)
         out = dict(id=piece_id, midi=f'/pieces/{piece_id}.mid', wav=f'/pieces/{piece_id}.wav',
-                   composer=piece.composer, primer=piece.primer_id, seconds=round(piece.seconds, 2),
+                   composer=piece.composer, style=settings['style'], primer=piece.primer_id, seconds=round(piece.seconds, 2),
                    length=len(piece.messages) - piece.primer_length, seed=piece.seed,
                    temperature=settings['temperature'], top_p=settings['top_p'])
         if warning: out['warning'] = warning

@@ -103,7 +103,7 @@ def generate_command(args):
     length = {k: checked[k] for k in ('length', 'seconds') if k in checked}   # neither: generate's default
     try:
         sampling = Sampling.for_pitch(args.temperature, args.top_k, args.top_p)
-        pieces = generate(args.model, composer=args.composer, **length, count=args.count,
+        pieces = generate(args.model, composer=args.composer, style=args.style, **length, count=args.count,
                           primer='note' if args.from_note else args.primer, sampling=sampling, seed=args.seed,
                           fast=not args.sliding, progress=sys.stderr.isatty())
     except ValueError as e: return err(e)
@@ -180,6 +180,8 @@ def parser():
     g.add_argument('--wav', metavar='OUT.wav', help='also write audio (the piano SoundFont)')
     g.add_argument('--model', metavar='FILE', help='a .keras model (default: the shipped one)')
     g.add_argument('--composer', metavar='NAME', help="primer composer, e.g. 'chopin' (default: any)")
+    g.add_argument('--style', metavar='NAME', help="the style to write in: a collection the primers come from, 'asap' (the score as written) "
+                                                   "or 'piano-midi.de' (sequenced by hand, with pedal) for the shipped model (default: any)")
     g.add_argument('--primer', metavar='FILE.mid', help='start from your own MIDI file instead of the generation set')
     g.add_argument('--from-note', action='store_true', help='start from a single note')
     g.add_argument('--seconds', type=float, metavar='S', help='seconds of music to generate, at the primer\'s tempo')

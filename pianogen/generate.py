@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 from fastcore.basics import patch
 from .tokens import message_context
-from .data import clean_file, messages_to_notes, notes_to_messages, notes_to_midi, TPQ, DEFAULT_TEMPO, ON, DELTA
+from .data import clean_file, messages_to_notes, notes_to_messages, notes_to_midi, TPQ, DEFAULT_TEMPO, ON, DELTA, VELOCITY
 from .audio import render, write_wav, wav_bytes
 from .sampling import Sampling, check_settings, MAX_MESSAGES
 from .decoding import CACHED_DECODERS, decoder_for, decode_sliding, is_compiled
@@ -24,12 +24,12 @@ __all__ = ['ASSETS', 'XLA_FROM_MESSAGES', 'resolve_composer', 'Primer', 'Primers
 # %% ../nbs/04d_generate.ipynb #e7547612
 ASSETS = Path(__file__).parent / 'assets' if '__file__' in globals() else Path('../pianogen/assets')
 
-def resolve_composer(name, known):
+def resolve_composer(name, known, what='composer'):
     "The one name in `known` that `name` stands for: exact, else a unique case-insensitive part ('chopin')"
     if name in known: return name
     hits = [k for k in known if str(name).lower() in k.lower()]
     if len(hits) == 1: return hits[0]
-    raise ValueError(f"{'ambiguous' if hits else 'unknown'} composer {name!r}: choose one of {', '.join(sorted(known))}")
+    raise ValueError(f"{'ambiguous' if hits else 'unknown'} {what} {name!r}: choose one of {', '.join(sorted(known))}")
 
 # %% ../nbs/04d_generate.ipynb #0cc5d81d
 class Primer(NamedTuple):
@@ -39,6 +39,7 @@ class Primer(NamedTuple):
     piece_id: str          # the piece it comes from ('note' for a single note)
     tempo: int             # microseconds per quarter
     bar: tuple = (0, 4 * TPQ)   # where it starts in its bar and the bar's length, in ticks (a model with context inputs reads them)
+    collection: str = ''   # the collection of the piece it comes from: the style the music goes on in
 
     def last(self, n):     # messages to keep
         "The primer's last `n` messages, starting where they fall in the bar"
@@ -53,22 +54,50 @@ class Primers:
 
     @property
     def composers(self): return sorted(self.by_composer)
+    @property
+    def styles(self):
+        "The collections the primers come from: each a style to write in"
+        return sorted({r.collection for records in self.by_composer.values() for r in records if r.collection})
     def __repr__(self): return f"Primers({', '.join(f'{c}: {len(w)}' for c, w in sorted(self.by_composer.items()))})"
 
     def resolve(self, composer):
         "The composer name `composer` stands for: exact, else a unique case-insensitive part ('chopin')"
         return resolve_composer(composer, self.composers)
 
+    def of_style(self, style):
+        "The primers of one style (a collection, or a unique part of its name); None: all of them"
+        if style is None: return self
+        style = resolve_composer(style, self.styles, 'style')   # ValueError if unknown
+        return Primers({c: kept for c, records in self.by_composer.items() if (kept := [r for r in records if r.collection == style])})
+
 # %% ../nbs/04d_generate.ipynb #df34c6ce
 @patch
 def choose(self: Primers,
            composer=None,   # a composer or a unique part of the name; None: any
-           rng=None):       # a NumPy Generator
-    "A random `Primer` by `composer`"
-    rng = rng or np.random.default_rng()
-    composer = self.composers[rng.integers(len(self.composers))] if composer is None else self.resolve(composer)
-    records = self.by_composer[composer]
+           rng=None,        # a NumPy Generator
+           style=None):     # a style (`Primers.styles`) or a unique part of it; None: any
+    "A random `Primer` by `composer`, in `style`"
+    rng, (composer, style) = rng or np.random.default_rng(), self.resolve_choice(composer, style)
+    pool = self.of_style(style)
+    if composer is None: composer = pool.composers[rng.integers(len(pool.composers))]
+    records = pool.by_composer[composer]
     return records[rng.integers(len(records))]
+
+@patch
+def resolve_choice(self: Primers, composer=None, style=None):
+    "The full names of `composer` and `style` (None stays None); ValueError if either is unknown, or the composer has no primers in the style"
+    composer = None if composer is None else self.resolve(composer)
+    if style is None: return composer, None
+    style = resolve_composer(style, self.styles, 'style')
+    if composer is not None and composer not in self.of_style(style).by_composer:
+        raise ValueError(f"no primers by {composer} in the style {style!r}: choose a style of {', '.join(self.styles_of(composer)) or 'none'} "
+                         f"or a composer of {', '.join(self.of_style(style).composers)}")
+    return composer, style
+
+@patch
+def styles_of(self: Primers, composer):
+    "The styles of a composer's primers"
+    return sorted({r.collection for r in self.by_composer[self.resolve(composer)] if r.collection})
 
 # %% ../nbs/04d_generate.ipynb #76abc3ca
 @patch(cls_method=True)
@@ -84,15 +113,15 @@ def from_pieces(cls: Primers, pieces, length=150, per_piece=4, seed=0):
             w = m[s:s + length].copy(); w[0, DELTA] = 0
             tempo = int(p.tempos[np.searchsorted(p.tempos[:, 0], m[:s + 1, DELTA].sum(), 'right') - 1, 1])
             bar = (int(bars[s, 0] + m[s, DELTA]) % int(bars[s, 1]), int(bars[s, 1]))   # where the window's first message falls
-            by_composer.setdefault(p.composer, []).append(Primer(w, p.composer, p.piece_id, tempo, bar))
+            by_composer.setdefault(p.composer, []).append(Primer(w, p.composer, p.piece_id, tempo, bar, p.collection))
     return cls(by_composer)
 
-_SEP = '\x1f'   # between composer, index, piece id, tempo and bar (position, length) in an array's name
+_SEP = '\x1f'   # between composer, index, piece id, tempo, bar (position, length) and collection in an array's name
 
 @patch
 def save(self: Primers, path):
     "One .npz file"
-    np.savez_compressed(path, **{_SEP.join(map(str, (c, i, r.piece_id, r.tempo, *r.bar))): r.messages
+    np.savez_compressed(path, **{_SEP.join(map(str, (c, i, r.piece_id, r.tempo, *r.bar, r.collection))): r.messages
                                  for c, records in self.by_composer.items() for i, r in enumerate(records)})
 
 @patch(cls_method=True)
@@ -101,8 +130,9 @@ def load(cls: Primers, path):
     by_composer = {}
     with np.load(path) as z:
         for k in sorted(z.files, key=lambda k: (k.split(_SEP)[0], int(k.split(_SEP)[1]))):
-            c, _, piece_id, tempo, *bar = k.split(_SEP)        # files written before the bar was kept have none
-            by_composer.setdefault(c, []).append(Primer(z[k], c, piece_id, int(tempo), *([tuple(map(int, bar))] if bar else [])))
+            c, _, piece_id, tempo, *rest = k.split(_SEP)       # files written before the bar and the collection were kept have none
+            bar = tuple(map(int, rest[:2])) if rest else (0, 4 * TPQ)
+            by_composer.setdefault(c, []).append(Primer(z[k], c, piece_id, int(tempo), bar, *rest[2:]))
     return cls(by_composer)
 
 # %% ../nbs/04d_generate.ipynb #fcccd155
@@ -217,10 +247,12 @@ def credit_lines(card):   # a model card
     return lines + [f"Trained on {d['collection']} ({d['credit']}), {d['licence']}." for d in card.get('training_data', [])]
 
 # %% ../nbs/04d_generate.ipynb #33477280
-def _choose_composer(model, composer, primers, rng):   # primers: a `Primers`, or None for a user's primer or a note
+def _choose_composer(model, composer, primers, rng, style=None):   # primers: a `Primers`, or None for a user's primer or a note
     "The composer of the pieces, by its full name"
     if primers is not None:
-        return primers.resolve(composer) if composer is not None else primers.composers[rng.integers(len(primers.composers))]
+        if composer is not None: return primers.resolve(composer)
+        known = primers.of_style(style).composers
+        return known[rng.integers(len(known))]
     return resolve_composer(composer, model.composers) if composer is not None and model.n_composers else composer
 
 def _composer_input(model, composer):
@@ -228,9 +260,9 @@ def _composer_input(model, composer):
     return composer if model.n_composers and composer in (model.composers or ()) else None
 
 # %% ../nbs/04d_generate.ipynb #09bf9d30
-def _choose_primers(model, primer, composer, primers, count, rng):
-    "`count` `Primer`s for `primer`: None (windows of `primers`), 'note', or a MIDI file"
-    if primer is None: chosen = [primers.choose(composer, rng) for _ in range(count)]
+def _choose_primers(model, primer, composer, primers, count, rng, style=None):
+    "`count` `Primer`s for `primer`: None (windows of `primers` in `style`), 'note', or a MIDI file"
+    if primer is None: chosen = [primers.choose(composer, rng, style) for _ in range(count)]
     elif isinstance(primer, str) and primer == 'note': chosen = [Primer(single_note_primer(), composer, 'note', DEFAULT_TEMPO)] * count
     else:
         chosen = [primer_from_midi(primer, model.seq_len)._replace(composer=composer)] * count
@@ -266,10 +298,9 @@ def _decode_until(model, prim, ticks, cond, seed, sampling, fast, jit_compile, p
 # %% ../nbs/04d_generate.ipynb #f10bf3f5
 def _piece(model, primer, primer_tokens, new_tokens, composer, seed, sampling, ticks=None):
     "A `Generated` of `primer` (cut to `primer_tokens`) and the tokens made after it, those within `ticks` of music if given"
-    tok = model.tokenizer
-    new = tok.decode(new_tokens, np.random.default_rng(seed))   # loudness drawn within each velocity bin
+    tok, start = model.tokenizer, primer.messages[-len(primer_tokens):].copy()
+    new = tok.decode(new_tokens, np.random.default_rng(seed), used=start[start[:, ON] == 1, VELOCITY])   # the primer's loudness levels, played again in their bins
     if ticks is not None: new = new[:max(1, int(np.searchsorted(np.cumsum(new[:, DELTA]), ticks, 'right')))]
-    start = primer.messages[-len(primer_tokens):].copy()
     start[:, DELTA] = tok.decode(primer_tokens)[:, DELTA]
     return Generated(np.concatenate([start, new]), len(start), primer.tempo, composer, primer.piece_id, seed, sampling=sampling.settings())
 
@@ -281,6 +312,7 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
              count=1,               # pieces, generated together as a batch
              primer=None,           # None (from the generation set), 'note' (a single note), or a MIDI file path
              primers=None,          # a `Primers` (default: the shipped ones)
+             style=None,            # the style to write in: a collection of the primers (`Primers.styles`), or None for any
              sampling=None,         # a `Sampling` (default: `Sampling()`, the tuned settings of each field)
              seed=None,             # makes the pieces reproducible
              fast=True,             # cached incremental decoding (False: the design's sliding window)
@@ -293,8 +325,9 @@ def generate(model=None,            # a model, a .keras path, or None for the sh
     seed = int(np.random.default_rng().integers(2**31)) if seed is None else checked['seed']
     rng, sampling = np.random.default_rng(seed), sampling or Sampling()
     if primer is None: primers = primers or load_primers()
-    composer = _choose_composer(model, composer, primers if primer is None else None, rng)
-    starts = _choose_primers(model, primer, composer, primers, count, rng)
+    elif style is not None: raise ValueError(f"style {style!r}: a style chooses a primer of the generation set, and a primer of your own or a single note has its own")
+    composer = _choose_composer(model, composer, primers if primer is None else None, rng, style)
+    starts = _choose_primers(model, primer, composer, primers, count, rng, style)
     starts = [p.last(min(len(p.messages) for p in starts)) for p in starts]   # one primer length for the batch
     prim, bar = np.stack([model.tokenizer.encode(p.messages) for p in starts]), np.array([p.bar for p in starts])
     cond = _composer_input(model, composer)

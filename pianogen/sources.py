@@ -17,9 +17,9 @@ __all__ = ['CORPUS_COMPOSERS', 'SCORE_SUFFIXES', 'GRACE_TICKS', 'DEFAULT_VELOCIT
            'COLLECTIONS', 'ASAP_COMPOSERS', 'SHARED_MIN', 'SOURCES', 'FOLDER_COLLECTIONS', 'corpus_root',
            'corpus_folder_label', 'corpus_files', 'part_notes', 'score_meta', 'score_midi', 'score_piece',
            'corpus_piece', 'music21_pieces', 'folder_labels', 'folder_pieces', 'maestro_records', 'maestro_splits',
-           'maestro_pieces', 'piano_midi_de_pieces', 'tag_pieces', 'weights_licence', 'training_data', 'asap_root',
-           'asap_name', 'asap_scores', 'asap_pieces', 'on_the_beat', 'asap_performance_pieces', 'fingerprint',
-           'shared_pieces', 'source_list', 'load_pieces', 'composers']
+           'maestro_pieces', 'piano_midi_de_pieces', 'style_label', 'tag_pieces', 'weights_licence', 'training_data',
+           'asap_root', 'asap_name', 'asap_scores', 'asap_pieces', 'on_the_beat', 'asap_performance_pieces',
+           'fingerprint', 'shared_pieces', 'source_list', 'load_pieces', 'composers']
 
 # %% ../nbs/00c_sources.ipynb #7843e973
 CORPUS_COMPOSERS = {   # music21 corpus folder -> composer, in MAESTRO's spelling: the tonal classical scores
@@ -303,12 +303,14 @@ def piano_midi_de_pieces(root=None,       # the piano-midi.de folder; default `d
     return pieces, failures + bad
 
 # %% ../nbs/00c_sources.ipynb #ca662324
-COLLECTIONS = {   # collection -> its licence, whether that licence forbids commercial use, and whom to credit
+COLLECTIONS = {   # collection -> its licence, whether that licence forbids commercial use, whom to credit, and its style in a few words
     'piano-midi.de': dict(licence='CC BY-SA (Germany): Creative Commons Attribution-ShareAlike, Germany', non_commercial=False,
-                          credit='piano-midi.de, © Bernd Krueger (www.piano-midi.de)'),
+                          credit='piano-midi.de, © Bernd Krueger (www.piano-midi.de)',
+                          style='sequenced by hand: phrasing, pedal, a loudness for every note'),
     'asap': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0', non_commercial=True,
                  credit='ASAP dataset: Foscarin, McLeod, Rigaux, Jacquemard, Sakai, "ASAP: a dataset of aligned scores and '
-                        'performances for piano transcription", ISMIR 2020'),
+                        'performances for piano transcription", ISMIR 2020',
+                 style="the score as written: its dynamic marks, exactly on the beat"),
     'asap-performances': dict(licence='CC BY-NC-SA 4.0: Creative Commons Attribution-NonCommercial-ShareAlike 4.0',
                               non_commercial=True, credit='ASAP dataset (performances, from MAESTRO): Foscarin, McLeod, Rigaux, '
                               'Jacquemard, Sakai, ISMIR 2020'),
@@ -318,6 +320,11 @@ COLLECTIONS = {   # collection -> its licence, whether that licence forbids comm
     'music21': dict(licence="the music21 corpus's terms (BSD-3-Clause for music21; public-domain scores)", non_commercial=False,
                     credit='the music21 corpus (Cuthbert and Ariza)'),
 }
+
+def style_label(collection):
+    "A collection as a style to choose: its name and, when known, its style in a few words"
+    style = COLLECTIONS.get(collection, {}).get('style')
+    return f"{collection} ({style})" if style else collection
 
 def tag_pieces(pieces, collection):
     "Give pieces their collection, its licence and its credit (a folder: its name, licence unknown); returns them"

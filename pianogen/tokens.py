@@ -12,9 +12,9 @@ from .data import (Piece, notes_to_messages, bar_map, PITCH_LO, PITCH_HI, N_PITC
                            PITCH, ON, DELTA, VELOCITY)
 
 # %% auto #0
-__all__ = ['VELOCITY_DRAW', 'Tokenizer', 'Split', 'split_pieces', 'Augment', 'piece_messages', 'window_starts', 'message_context',
-           'piece_contexts', 'encode_tf', 'transposition_tf', 'augment_tf', 'unpack_keys', 'shift_keys', 'make_dataset',
-           'Dataset', 'drop_duplicates', 'dataset_from_pieces', 'build_dataset']
+__all__ = ['VELOCITY_DRAW', 'VELOCITY_NEW', 'Tokenizer', 'Split', 'split_pieces', 'Augment', 'piece_messages', 'window_starts',
+           'message_context', 'piece_contexts', 'encode_tf', 'transposition_tf', 'augment_tf', 'unpack_keys',
+           'shift_keys', 'make_dataset', 'Dataset', 'drop_duplicates', 'dataset_from_pieces', 'build_dataset']
 
 # %% ../nbs/01_tokens.ipynb #99c69c97
 @dataclass
@@ -43,7 +43,8 @@ class Tokenizer:
 # %% ../nbs/01_tokens.ipynb #40af7543
 def _velocity_bin(velocity, bins): return np.minimum(np.asarray(velocity) * bins // 128, bins - 1)
 
-VELOCITY_DRAW = 0.4   # a drawn velocity comes from this middle share of its bin (1: all of it), measured on validation pieces below
+VELOCITY_DRAW = 0.4   # a new velocity is drawn from this middle share of its bin (1: all of it), measured on validation pieces below
+VELOCITY_NEW = 1.0    # the weight of a new velocity against each note the piece already played in the bin, measured below
 
 def _velocity_of_bin(b, bins, rng=None, share=VELOCITY_DRAW):
     "The velocity a bin stands for: its centre, or with `rng` drawn uniformly from the middle `share` of the bin"
@@ -52,6 +53,20 @@ def _velocity_of_bin(b, bins, rng=None, share=VELOCITY_DRAW):
     low, high = -(-b * 128 // bins), -(-(b + 1) * 128 // bins)   # the velocities v with v * bins // 128 == b
     v = np.rint((b * 128 + 64) / bins + rng.uniform(-1, 1, b.shape) * share * 64 / bins)
     return np.clip(np.clip(v, low, np.maximum(high - 1, low)), 1, 127).astype(np.int64)   # within the bin, and a sounding velocity
+
+def _velocities_in_bins(bins, n_bins, rng, used=(), new_weight=None):   # new_weight: default `VELOCITY_NEW`
+    "Velocities of note-on bins, in order: one the piece already played in that bin (as often as it did), or, with weight `new_weight`, a new one"
+    new, u = _velocity_of_bin(bins, n_bins, rng), rng.uniform(size=len(bins))
+    new_weight = VELOCITY_NEW if new_weight is None else new_weight
+    played = {}
+    for v in np.asarray(used, np.int64).tolist(): played.setdefault(int(_velocity_bin(v, n_bins)), []).append(v)
+    out = np.empty(len(bins), np.int64)
+    for i, b in enumerate(np.asarray(bins).tolist()):
+        pool = played.setdefault(b, [])
+        pick = u[i] * (len(pool) + new_weight)        # below len(pool): that note of the pool, uniformly
+        out[i] = pool[int(pick)] if pick < len(pool) else new[i]
+        pool.append(int(out[i]))
+    return out
 
 @patch
 def encode(self: Tokenizer, msgs):
@@ -70,14 +85,17 @@ def encode(self: Tokenizer, msgs):
 
 @patch
 def decode(self: Tokenizer, tokens,
-           rng=None):   # a numpy `Generator`: each note-on's velocity drawn from its bin (default: the bin's centre)
+           rng=None,    # a numpy `Generator`: each note-on's velocity drawn within its bin (default: the bin's centre)
+           used=()):    # with `rng`: velocities the piece already played (its primer's), which notes in their bins play again
     "Messages (n, 4) of tokens; velocity 0 on note-offs, a default of 80 when tokens carry none"
     tokens = np.asarray(tokens)
     msgs = np.zeros((len(tokens), 4), np.int32)
     msgs[:, PITCH], msgs[:, ON] = tokens[:, 0] + PITCH_LO, tokens[:, 1]
     msgs[:, DELTA] = tokens[:, 2] * self.grid_step if self.kind == 'grid' else tokens[:, 2]
-    vel = _velocity_of_bin(tokens[:, 3], self.velocity_bins, rng) if self.velocity_bins else 80
-    msgs[:, VELOCITY] = np.where(msgs[:, ON] == 1, vel, 0)
+    if self.velocity_bins and rng is not None:
+        on = np.flatnonzero(msgs[:, ON] == 1)
+        msgs[on, VELOCITY] = _velocities_in_bins(tokens[on, 3], self.velocity_bins, rng, used)
+    else: msgs[:, VELOCITY] = np.where(msgs[:, ON] == 1, _velocity_of_bin(tokens[:, 3], self.velocity_bins) if self.velocity_bins else 80, 0)
     return msgs
 
 # %% ../nbs/01_tokens.ipynb #6075d8ba

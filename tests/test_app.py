@@ -46,11 +46,23 @@ def test_page_is_self_contained(client):
 def test_composers(client):
     assert client.get('/api/composers').json == COMPOSERS
 
+def test_styles(client):
+    "The styles are the collections of the primers, each with its composers"
+    styles, primers = client.get('/api/styles').json, load_primers()
+    assert [s['name'] for s in styles] == primers.styles == ['asap', 'piano-midi.de']
+    assert all(s['composers'] == primers.of_style(s['name']).composers and s['label'].startswith(s['name']) for s in styles)
+
+@pytest.mark.parametrize('style', ['asap', 'piano-midi.de'])
+def test_generate_in_a_style(client, style):
+    "A piece in a style starts from a primer of that collection"
+    out = post(client, style=style, length=20, seed=4).json
+    assert out['style'] == style and out['primer'] in {r.piece_id for rs in load_primers().of_style(style).by_composer.values() for r in rs}
+
 def test_generate(client, app):
     r = post(client, composer='Frédéric Chopin', length=60, temperature=0.8, top_p=0.9, seed=3)
     assert r.status_code == 200, r.json
     out = r.json
-    assert set(out) == {'id', 'midi', 'wav', 'composer', 'primer', 'seconds', 'length', 'seed', 'temperature', 'top_p'}
+    assert set(out) == {'id', 'midi', 'wav', 'composer', 'style', 'primer', 'seconds', 'length', 'seed', 'temperature', 'top_p'}
     assert PIECE_NAME.match(out['id'] + '.mid') and out['midi'] == f"/pieces/{out['id']}.mid" and out['wav'] == f"/pieces/{out['id']}.wav"
     assert (out['composer'], out['length'], out['seed'], out['temperature'], out['top_p']) == ('Frédéric Chopin', 60, 3, 0.8, 0.9)
     assert out['primer'] and out['seconds'] > 0
@@ -104,7 +116,10 @@ BAD = [  # (body as JSON, or raw text, the error must contain)
     ({'seed': 1.5}, 'seed must be an integer, not 1.5'),
     ({'seed': -1}, 'seed must be between 0 and 2147483647, not -1'),
     ({'seed': 2**40}, 'seed must be between 0 and 2147483647, not 1099511627776'),
-    ({'top-p': 0.5}, "unknown field 'top-p': the fields are composer, seconds, length, temperature, top_p, seed"),
+    ({'top-p': 0.5}, "unknown field 'top-p': the fields are composer, style, seconds, length, temperature, top_p, seed"),
+    ({'style': 'jazz'}, "unknown style 'jazz': choose one of asap, piano-midi.de"),
+    ({'style': 'asap', 'composer': 'burgm'}, "no primers by Friedrich Burgmüller in the style 'asap': choose a style of piano-midi.de"),
+    ({'style': 1}, 'style must be a name, not 1'),
     ({'seconds': '10'}, 'seconds must be a number, not "10"'),
     ({'seconds': 0}, 'seconds must be more than 0, not 0'),
     ({'seconds': -3}, 'seconds must be more than 0, not -3'),

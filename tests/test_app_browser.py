@@ -89,6 +89,11 @@ def test_generate_and_play_in_the_browser(server, browser):
                      what='the page and its composer list')
     composers = browser.js("[...document.getElementById('composer').options].map(o => o.value)")
     assert composers[0] == 'any' and 'Frédéric Chopin' in composers
+    browser.wait_for("document.getElementById('style').options.length > 1 && !document.getElementById('style').hidden", what='the style menu')
+    scores = browser.js("""(() => { const style = document.getElementById('style');
+      style.value = 'asap'; style.dispatchEvent(new Event('change'));
+      return [...document.getElementById('composer').options].map(o => o.value); })()""")
+    assert scores[0] == 'any' and 'Frédéric Chopin' in scores and 'Friedrich Burgmüller' in composers and 'Friedrich Burgmüller' not in scores
     browser.js("""(() => {
       const $ = id => document.getElementById(id);
       $('composer').value = 'Frédéric Chopin'; $('seconds').value = '6'; $('seed').value = '42';

@@ -1,5 +1,6 @@
 """Choose the default sampling on the validation pieces: discriminability, rOA, copied 8-gram rate for a grid of settings.
 
+    python tools/tune_sampling.py                      # the shipped default sampling alone
     python tools/tune_sampling.py --grid "time_T=0.9;pitch_T=0.85,1.0;pitch_p=0.9,1.0"
 
 For each setting, N pieces of 1000 messages from the shipped model (or --model), with primers cut from the split's
@@ -36,8 +37,10 @@ def main():
     ap.add_argument('--pieces', type=int, default=24)
     ap.add_argument('--length', type=int, default=1000, help='messages per piece')
     ap.add_argument('--beats', type=int, default=100, help='crop every piece to this many beats')
-    ap.add_argument('--grid', default='time_T=0.9;pitch_T=0.85;pitch_p=0.9')
+    ap.add_argument('--grid', default='', help='settings to try, each KEY=V1,V2 joined by ";"; every other setting is the default (none: the default alone)')
+    ap.add_argument('--velocity-new', type=float, help="pianogen.tokens.VELOCITY_NEW for this run; 'inf': every velocity drawn afresh within its bin, as before 2026-12-02 (night)")
     ap.add_argument('--seed', type=int, default=0, help='another seed: other primers (from the same validation pieces) and other pieces')
+    ap.add_argument('--style', help="cut primers only from this collection's validation pieces (e.g. asap, piano-midi.de); judged against all of them, and also against that collection's own")
     ap.add_argument('--loops', action='store_true', help='also count loops in real and generated music')
     ap.add_argument('--out', help='append one JSON line per setting to this file')
     args = ap.parse_args()
@@ -45,6 +48,8 @@ def main():
     from pianogen.tokens import build_dataset, Tokenizer
     from pianogen.data import notes_to_messages
     from pianogen.evaluate import NgramIndex, metrics_table, roa, discriminability
+    if args.velocity_new is not None:
+        import pianogen.tokens; pianogen.tokens.VELOCITY_NEW = args.velocity_new
     data_source = args.data or model_card(args.model).get('source')
     if not data_source: raise SystemExit(f"--data: {args.model} has no model card naming its training data; give --data")
     data = build_dataset(data_source, seed=0)
@@ -52,9 +57,11 @@ def main():
     index = NgramIndex(data.split.train, n=8)
     real = metrics_table(validation, index=index, beats=args.beats)
     model = load_for_generation(args.model)
-    primers = Primers.from_pieces(validation, length=model.seq_len, per_piece=1, seed=args.seed)
+    own = [p for p in validation if args.style in (None, p.collection)]
+    if not own: raise SystemExit(f"--style: no validation pieces of collection {args.style!r}; there are {sorted({p.collection for p in validation})}")
+    primers = Primers.from_pieces(own, length=model.seq_len, per_piece=1 if args.style is None else 2, seed=args.seed)
     composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
-    grid = {k: [float(x) for x in v.split(',')] for k, v in (kv.split('=') for kv in args.grid.split(';'))}
+    grid = {k: [float(x) for x in v.split(',')] for k, v in (kv.split('=') for kv in args.grid.split(';') if kv.strip())}
     unknown = set(grid) - {f'{f}_{s}' for f in FIELDS for s in 'Tp'} - {'R', 'P', 'O'}
     if unknown: raise SystemExit(f"--grid: unknown keys {sorted(unknown)}")
     if args.loops:
@@ -72,6 +79,11 @@ def main():
         r = roa(table, real)
         d = discriminability(pieces, validation, beats=args.beats)
         dq = discriminability(pieces, validation, beats=args.beats, ignore=('dynamics',))
+        if args.style is not None:
+            ds = discriminability(pieces, own, beats=args.beats)
+            setting = dict(setting, style=args.style, auc_own=round(ds.auc, 3),
+                           giveaways_own=[(s['feature'], round(s['generated'], 3), round(s['real'], 3), round(s['separation'], 2)) for s in ds.separating[:4]])
+        if args.velocity_new is not None: setting = dict(setting, velocity_new=args.velocity_new)
         row = dict(setting, seed=args.seed, auc=round(d.auc, 3), auc_no_loudness=round(dq.auc, 3), roa=round(r.score, 3),
                    copied=round(float(np.nanmean(table['copied_ngrams'])), 3),
                    repeated_4grams=round(float(np.nanmean(table['repeated_ngrams'])), 3),
