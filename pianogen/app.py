@@ -140,9 +140,9 @@ PAGE = r"""<!doctype html>
 <style>
  body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #222; background: #fafaf7; }
  h1 { margin-bottom: .2rem; } .sub { color: #666; margin-top: 0; }
- form { display: grid; grid-template-columns: 9rem 1fr; gap: .6rem 1rem; align-items: center;
+ form { display: grid; grid-template-columns: 9rem minmax(0, 1fr); gap: .6rem 1rem; align-items: center;
         background: #fff; border: 1px solid #ddd; border-radius: .5rem; padding: 1rem 1.2rem; }
- label { font-weight: 600; } input, select { font: inherit; padding: .3rem; }
+ label { font-weight: 600; } input, select { font: inherit; padding: .3rem; min-width: 0; max-width: 100%; }
  .hint { grid-column: 2; color: #777; font-size: .85rem; margin-top: -.4rem; }
  button { grid-column: 1 / 3; font: inherit; font-weight: 600; padding: .6rem; border: 0; border-radius: .4rem;
           background: #2d5b8a; color: #fff; cursor: pointer; }

@@ -3,10 +3,11 @@
 the random-pitch control, and real music against real music (issue: evaluation). Writes the generated MIDI, the tables and a JSON record.
 
     python tools/verdict.py --previous-data ../shared/data/piano-midi-de --out nbs/verdict \
-        --earlier "shipped model, before (always on the grid, velocities from the whole bin)=nbs/verdict/on-grid" \
+        --earlier "shipped model, before (each velocity drawn afresh within its bin)=nbs/verdict/fresh-velocities" \
         --earlier "first context-input model (14 epochs, its day's sampling)=nbs/verdict/first-context"
-                                  # as run on 2026-12-02 (third time): the shipped model's pieces regenerated with the
-                                  # new default sampling, the pieces it made before (on-grid) and the earlier models'
+                                  # as run on 2026-12-02 (fourth time): the shipped model's pieces regenerated with
+                                  # velocities that reuse the piece's own levels, the same notes as it made before
+                                  # (fresh-velocities: the third verdict's pieces) and the earlier models'
                                   # (first-context, previous, seed) as stored
     python tools/verdict.py --reuse-pieces --out nbs/verdict ...    # every set of pieces as stored in OUT/lstm, OUT/previous, OUT/seed
 
