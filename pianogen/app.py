@@ -215,7 +215,7 @@ async function generatePiece() {
                                             body: JSON.stringify(body)});
     const data = await r.json().catch(() => ({error: `the server answered ${r.status} ${r.statusText}`}));
     if (!r.ok) throw new Error(data.error || `the server answered ${r.status}`);
-    $('about').textContent = `${data.composer ?? 'no composer'}, after primer ${data.primer}: ` +
+    $('about').textContent = `${data.composer ?? 'no composer'}, after primer ${data.primer}${data.style ? ' (' + data.style + ')' : ''}: ` +
       `${data.seconds.toFixed(1)} s, ${data.length} messages (seed ${data.seed}, temperature ${data.temperature}, top-p ${data.top_p})`;
     $('midi').href = data.midi; $('wav').href = data.wav;
     $('result').hidden = false;
@@ -270,7 +270,7 @@ def create_app(model=None,         # a model, a .keras path, or None for the shi
         piece = maker(**settings)
         piece_id = pieces.add(piece)
         out = dict(id=piece_id, midi=f'/pieces/{piece_id}.mid', wav=f'/pieces/{piece_id}.wav',
-                   composer=piece.composer, style=settings['style'], primer=piece.primer_id, seconds=round(piece.seconds, 2),
+                   composer=piece.composer, style=piece.style or None, primer=piece.primer_id, seconds=round(piece.seconds, 2),
                    length=len(piece.messages) - piece.primer_length, seed=piece.seed,
                    temperature=settings['temperature'], top_p=settings['top_p'])
         if warning: out['warning'] = warning

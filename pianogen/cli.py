@@ -111,7 +111,7 @@ def generate_command(args):
     for i, g in enumerate(pieces):
         kw = dict(include_primer=args.include_primer, mark_primer=args.mark_primer)
         mid = g.save_midi(_numbered(args.output, i, len(pieces)), **kw)
-        line = f"{mid}: {len(g.messages) - g.primer_length} messages, {g.seconds:.1f} s, composer {g.composer or unnamed}, primer {g.primer_id}, seed {g.seed}"
+        line = f"{mid}: {len(g.messages) - g.primer_length} messages, {g.seconds:.1f} s, composer {g.composer or unnamed}, primer {g.primer_id}{f' ({g.style})' if g.style else ''}, seed {g.seed}"
         if args.wav: line += f"; {g.save_wav(_numbered(args.wav, i, len(pieces)), **kw)}"
         print(line)
     return 0

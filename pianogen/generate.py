@@ -158,6 +158,7 @@ class Generated:
     primer_id: str = ''
     seed: int = 0
     sampling: dict = field(default_factory=dict)   # the settings it was sampled with
+    style: str = ''              # the collection its primer comes from ('' for a primer of your own, or a note)
 
     def notes(self, include_primer=False, mark_primer=False, max_note_beats=8):
         "Well-formed notes (NOTE_DTYPE) of the new part (and the primer); the new part keeps its place in the beat"
@@ -178,7 +179,8 @@ class Generated:
 
     def __repr__(self):
         n = len(self.messages) - self.primer_length
-        return f"Generated({n} messages, {self.seconds:.1f} s, composer={self.composer!r}, primer={self.primer_id!r}, seed={self.seed})"
+        style = f", style={self.style!r}" if self.style else ''
+        return f"Generated({n} messages, {self.seconds:.1f} s, composer={self.composer!r}, primer={self.primer_id!r}{style}, seed={self.seed})"
 
 # %% ../nbs/04d_generate.ipynb #89998c29
 @patch
@@ -302,7 +304,8 @@ def _piece(model, primer, primer_tokens, new_tokens, composer, seed, sampling, t
     new = tok.decode(new_tokens, np.random.default_rng(seed), used=start[start[:, ON] == 1, VELOCITY])   # the primer's loudness levels, played again in their bins
     if ticks is not None: new = new[:max(1, int(np.searchsorted(np.cumsum(new[:, DELTA]), ticks, 'right')))]
     start[:, DELTA] = tok.decode(primer_tokens)[:, DELTA]
-    return Generated(np.concatenate([start, new]), len(start), primer.tempo, composer, primer.piece_id, seed, sampling=sampling.settings())
+    return Generated(np.concatenate([start, new]), len(start), primer.tempo, composer, primer.piece_id, seed, sampling=sampling.settings(),
+                     style=primer.collection)
 
 # %% ../nbs/04d_generate.ipynb #2211895d
 def generate(model=None,            # a model, a .keras path, or None for the shipped model

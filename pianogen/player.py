@@ -44,9 +44,10 @@ def piece_filename(piece, ext):   # ext: 'mid', 'wav'
 def describe(piece,              # a `Generated`
              temperature=None,   # the sampling settings used, when known
              top_p=None):
-    "One line about the piece: composer, primer, length, seed and settings"
+    "One line about the piece: composer, primer and its style, length, seed and settings"
     n = len(piece.messages) - piece.primer_length
-    out = f"{piece.composer or 'no composer'}, after {piece.primer_id or 'no primer'}: {piece.seconds:.1f} s, {n} messages, seed {piece.seed}"
+    style = f" ({piece.style})" if piece.style else ''
+    out = f"{piece.composer or 'no composer'}, after {piece.primer_id or 'no primer'}{style}: {piece.seconds:.1f} s, {n} messages, seed {piece.seed}"
     settings = [f"{k} {v:g}" for k, v in (('pitch temperature', temperature), ('top-p', top_p)) if v is not None]
     return out + (f" ({', '.join(settings)})" if settings else '')
 
