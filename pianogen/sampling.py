@@ -13,8 +13,9 @@ from .data import TPQ, N_PITCHES
 
 # %% auto #0
 __all__ = ['MAX_MESSAGES', 'LIMITS', 'INTEGER_SETTINGS', 'SAMPLED_FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P',
-           'GRID_TICKS', 'LOOP_PERIOD', 'hash_uniform', 'sample_logits', 'SettingsError', 'check_setting',
-           'check_settings', 'Sampling', 'SamplingTensors', 'message_keys', 'repeat_runs', 'Loops', 'sample_message']
+           'GRID_TICKS', 'LOOP_PERIOD', 'RECALL_SPAN', 'RECALL_MATCH', 'hash_uniform', 'sample_logits', 'SettingsError',
+           'check_setting', 'check_settings', 'Sampling', 'SamplingTensors', 'message_keys', 'repeat_runs', 'Loops',
+           'recall_proposal', 'sample_message']
 
 # %% ../nbs/04a_sampling.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -68,6 +69,7 @@ LIMITS = dict(          # setting -> (whether a value is within its limits, the 
     max_repeats=(lambda v: v >= 0, 'at least 0'),
     repeat_penalty=(lambda v: 0 <= v <= 10, 'between 0 and 10'),
     off_grid=(lambda v: 0 <= v <= 1, 'between 0 and 1'),
+    recall=(lambda v: 0 <= v <= 10, 'between 0 and 10'),
     seed=(lambda v: 0 <= v < 2**31, f'between 0 and {2**31 - 1}'))
 INTEGER_SETTINGS = {'length', 'count', 'top_k', 'max_repeats', 'seed'}
 
@@ -141,11 +143,13 @@ class Sampling:
     off_grid: float = 0.03     # a note-on's times off the beat's grid weigh this much of what the model gives them (0: never, 1: as the model says)
     max_repeats: int = 3       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
     repeat_penalty: float = 1.5   # a note-on's pitch scores this much lower if it was struck at the previous onset (0: none)
+    recall: float = 0.0        # what the piece's own past proposes next (`recall_proposal`) scores this much higher (0: nothing)
 
     def __post_init__(self):
         self.max_repeats = check_setting('max_repeats', self.max_repeats)
         self.repeat_penalty = check_setting('repeat_penalty', self.repeat_penalty)
         self.off_grid = check_setting('off_grid', self.off_grid)
+        self.recall = check_setting('recall', self.recall)
         for name in ('temperature', 'top_k', 'top_p'):
             setattr(self, name, {f: check_setting(name, v, f) for f, v in _per_field(name, getattr(self, name)).items()})
 
@@ -156,7 +160,7 @@ class Sampling:
     def settings(self):
         "The settings, as plain dicts (for records and JSON)"
         return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p, max_repeats=self.max_repeats,
-                    repeat_penalty=self.repeat_penalty, off_grid=self.off_grid)
+                    repeat_penalty=self.repeat_penalty, off_grid=self.off_grid, recall=self.recall)
 
 # %% ../nbs/04a_sampling.ipynb #8f753131
 @patch(cls_method=True)
@@ -174,6 +178,7 @@ class SamplingTensors(NamedTuple):
     max_repeats: object   # int32 ()
     repeat_penalty: object   # float32 ()
     off_grid: object      # float32 ()
+    recall: object        # float32 ()
 
     def sampler(self, constrain):   # a Python bool: whether to enforce the message grammar
         "What `sample_message` takes as its `sampling`, inside a compiled decoder"
@@ -185,7 +190,8 @@ def tensors(self: Sampling):
     import tensorflow as tf
     by_field = lambda d, dtype: tf.constant([d[f] for f in SAMPLED_FIELDS], dtype)
     return SamplingTensors(by_field(self.temperature, tf.float32), by_field(self.top_k, tf.int32), by_field(self.top_p, tf.float32),
-                           tf.constant(self.max_repeats, tf.int32), tf.constant(self.repeat_penalty, tf.float32), tf.constant(self.off_grid, tf.float32))
+                           tf.constant(self.max_repeats, tf.int32), tf.constant(self.repeat_penalty, tf.float32), tf.constant(self.off_grid, tf.float32),
+                           tf.constant(self.recall, tf.float32))
 
 @dataclass
 class _TensorSampling:
@@ -198,6 +204,8 @@ class _TensorSampling:
     def max_repeats(self): return self.settings.max_repeats
     @property
     def repeat_penalty(self): return self.settings.repeat_penalty
+    @property
+    def recall(self): return self.settings.recall
     def __call__(self, logits, seed, mask, field):
         i, s = SAMPLED_FIELDS.index(field), self.settings
         return sample_logits(logits, s.temperature[i], s.top_k[i], s.top_p[i], seed, mask)
@@ -220,6 +228,8 @@ def _off_grid(tok, beat_position, on, weight, logits):
 
 # %% ../nbs/04a_sampling.ipynb #a4eb7829
 LOOP_PERIOD = 16         # the longest figure (in messages) that `Sampling.max_repeats` limits
+RECALL_SPAN = 1024       # messages of a piece's past that `Sampling.recall` searches
+RECALL_MATCH = 4         # messages that must have the same shape for the past to propose the next one
 
 def message_keys(tokens):
     "One integer per message (pitch, on/off, time) of tokens (..., columns)"
@@ -235,26 +245,29 @@ def repeat_runs(keys):
 
 # %% ../nbs/04a_sampling.ipynb #5cd1a2ea
 class Loops(NamedTuple):
-    "The loop guard's state: the last LOOP_PERIOD message keys, and for each period p how many messages in a row equal the one p back"
-    recent: object   # int32 (batch, LOOP_PERIOD), oldest first; negative fillers before a primer's first message
+    "A piece's past as decoding carries it: the last RECALL_SPAN message keys, and for each period p how many messages in a row equal the one p back"
+    past: object     # int32 (batch, RECALL_SPAN), oldest first; negative fillers before a primer's first message
     run: object      # int32 (batch, LOOP_PERIOD): column p-1 for period p
+
+    @property
+    def recent(self): return self.past[:, -LOOP_PERIOD:]   # what the loop guard and the repeat penalty read
 
     @classmethod
     def from_primer(cls, tokens):   # primer tokens (batch, n, columns)
         "The state after the primers, as tensors"
         import tensorflow as tf
         keys = message_keys(np.asarray(tokens, np.int64))
-        fillers = -1 - np.arange(LOOP_PERIOD)[None].repeat(len(keys), 0)   # distinct, and never a message
-        recent = np.concatenate([fillers, keys], 1)[:, -LOOP_PERIOD:].astype(np.int32)
+        fillers = -1 - np.arange(RECALL_SPAN)[None].repeat(len(keys), 0)   # distinct, and never a message
+        past = np.concatenate([fillers, keys], 1)[:, -RECALL_SPAN:].astype(np.int32)
         run = np.stack([repeat_runs(k)[-1] if len(k) else np.zeros(LOOP_PERIOD, np.int64) for k in keys]).astype(np.int32)
-        return cls(tf.constant(recent), tf.constant(run))
+        return cls(tf.constant(past), tf.constant(run))
 
     def after(self, tokens):        # the message just sampled (batch, columns)
         "The state after one more message"
         import tensorflow as tf
-        key = tf.cast(message_keys(tokens), self.recent.dtype)
+        key = tf.cast(message_keys(tokens), self.past.dtype)
         run = tf.where(key[:, None] == tf.reverse(self.recent, [1]), self.run + 1, 0)
-        return Loops(tf.concat([self.recent[:, 1:], key[:, None]], 1), run)
+        return Loops(tf.concat([self.past[:, 1:], key[:, None]], 1), run)
 
 # %% ../nbs/04a_sampling.ipynb #346d3334
 def _loop_mask(loops, on, time, max_repeats, mask):
@@ -283,6 +296,42 @@ def _repeat_penalty(loops, on, time, penalty, logits):
     struck = tf.reduce_any(tf.one_hot(recent % N_PITCHES, N_PITCHES, on_value=True, off_value=False) & (before & (back == last))[..., None], 1)
     return logits - tf.cast(penalty, tf.float32) * tf.cast(struck & (on == 1)[:, None], tf.float32)
 
+# %% ../nbs/04a_sampling.ipynb #a401441a
+def recall_proposal(past,               # int32 (batch, span) message keys, oldest first; negative: none
+                    k=RECALL_MATCH):    # messages that must have the same shape
+    "What a piece's past proposes next: the message (pitch, on/off, time) (batch, 3) that followed the latest earlier place where the last `k` messages had the same shape (on/off, time, pitch step), transposed to here; and whether there is one (batch,)"
+    import tensorflow as tf
+    span = past.shape[1]
+    pitch, rest = past % N_PITCHES, past // N_PITCHES
+    shape = rest[:, 1:] * 256 + pitch[:, 1:] - pitch[:, :-1]   # column m-1: message m's shape (|pitch step| < 128)
+    ok = (past[:, 1:] >= 0) & (past[:, :-1] >= 0)
+    match = tf.ones_like(shape[:, :span - 1 - k], bool)       # column: an earlier end e = k .. span-2
+    for i in range(k):
+        same = (shape[:, k - 1 - i:span - 2 - i] == shape[:, span - 2 - i:span - 1 - i]) & ok[:, k - 1 - i:span - 2 - i]
+        match &= same & ok[:, span - 2 - i:span - 1 - i]
+    found = tf.reduce_any(match, -1)
+    end = span - 2 - tf.argmax(tf.reverse(match, [1]), -1, output_type=tf.int32)   # the latest
+    nxt, at = tf.gather(past, end + 1, batch_dims=1), tf.gather(past, end, batch_dims=1)
+    r = nxt // N_PITCHES
+    proposed = tf.stack([pitch[:, -1] + nxt % N_PITCHES - at % N_PITCHES, r % 2, r // 2], -1)
+    return proposed, found
+
+class _Recall:
+    "`recall_proposal`'s bonus on each field's scores, given the fields sampled before it"
+    def __init__(self, loops, bonus):
+        import tensorflow as tf
+        (self.proposed, found), self.bonus = recall_proposal(loops.past), tf.cast(bonus, tf.float32)
+        self.given = found                                        # the bonus applies while the message follows the proposal
+    def _add(self, logits, column, given):
+        import tensorflow as tf
+        hit = tf.one_hot(self.proposed[:, column], tf.shape(logits)[-1])   # nothing for a pitch outside the keyboard
+        return tf.cast(logits, tf.float32) + self.bonus * tf.cast(given, tf.float32)[:, None] * hit
+    def on(self, logits): return self._add(logits, 1, self.given)
+    def time(self, logits, on): return self._add(logits, 2, self.given & (on == self.proposed[:, 1]))
+    def pitch(self, logits, on, time):
+        return self._add(logits, 0, self.given & (on == self.proposed[:, 1]) & (time == self.proposed[:, 2]))
+
+
 # %% ../nbs/04a_sampling.ipynb #deceb3de
 def _log(p, from_logits):
     "Scores from a head's output: logits as they are, probabilities as their logarithm"
@@ -296,14 +345,16 @@ def sample_message(model,               # a pianogen model
                    sampling,            # a `Sampling` (compiled: `SamplingTensors.sampler`)
                    seed,                # int64 (2,): a stateless seed
                    beat_position=None,  # int32 (batch,): ticks into the beat, for `off_grid`
-                   loops=None):         # `Loops`, for `max_repeats`
+                   loops=None):         # `Loops`, for `max_repeats`, `repeat_penalty` and `recall`
     "The next message's tokens (batch, columns), each field sampled given those before it"
     import tensorflow as tf
     tok, fl = model.tokenizer, model.from_logits
     any_sounding = tf.reduce_any(sounding, -1)
+    recall = _Recall(loops, sampling.recall) if loops is not None else None
     on_mask = tf.stack([any_sounding, tf.ones_like(any_sounding)], -1) if sampling.constrain else None
     on_out = model.head_on(h)
-    on = sampling(_log(on_out, fl), seed + [0, 1], on_mask, 'on')
+    on_logits = _log(on_out, fl)
+    on = sampling(on_logits if recall is None else recall.on(on_logits), seed + [0, 1], on_mask, 'on')
     if model.kind == 'seed':       # the design's chain: each head reads the previous heads' outputs
         ratio = model.head_time(h, on_out)
         time = tf.cast(tf.round(tf.reshape(ratio, [-1]) * tok.max_delta), tf.int32)
@@ -313,13 +364,14 @@ def sample_message(model,               # a pianogen model
             t_logits, time_mask = model.head_time(h, on), None
             if beat_position is not None:
                 t_logits, time_mask = _off_grid(tok, beat_position, on, sampling.off_grid, t_logits)
+            if recall is not None: t_logits = recall.time(t_logits, on)
             time = sampling(t_logits, seed + [0, 2], time_mask, 'time')
         else: time = tf.cast(tf.round(tf.reshape(model.head_time(h, on), [-1]) * tok.max_delta), tf.int32)
         p_logits = model.head_pitch(h, on, time)
     pitch_mask = tf.where(on[:, None] == 1, ~sounding, sounding) if sampling.constrain else None
     if loops is not None:
         pitch_mask = _loop_mask(loops, on, time, sampling.max_repeats, pitch_mask)
-        p_logits = _repeat_penalty(loops, on, time, sampling.repeat_penalty, p_logits)
+        p_logits = recall.pitch(_repeat_penalty(loops, on, time, sampling.repeat_penalty, p_logits), on, time)
     pitch = sampling(p_logits, seed + [0, 3], pitch_mask, 'pitch')
     cols = [pitch, on, time]
     if tok.velocity_bins: cols.append(sampling(model.head_velocity(h, on, time, pitch), seed + [0, 4], None, 'velocity'))
