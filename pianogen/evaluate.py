@@ -36,15 +36,16 @@ def note_table(rows):   # (start_beat, duration_beats, pitch[, velocity]) tuples
     return tab[np.lexsort((tab['pitch'], tab['start']))]
 
 # %% ../nbs/05_evaluate.ipynb #620c83fe
-def as_notes(x):   # a `Piece`, a note table (NOTE_DTYPE) or messages (n, 3 or 4)
+def as_notes(x):   # a `Piece`, a `Generated` piece (its new part), a note table (NOTE_DTYPE) or messages (n, 3 or 4)
     "The note table of `x`, and its well-formedness counts (unreleased notes, orphan note-offs)"
     if isinstance(x, Piece):
         rep = x.report
         return x.notes, dict(unreleased=rep.changed.get('closed_at_end', 0) if rep else 0,
                              orphan_note_offs=rep.orphan_note_offs if rep else 0)
+    if callable(getattr(x, 'notes', None)): x = x.notes()    # a `Generated` piece: its well-formed notes
     x = np.asarray(x)
     if x.dtype.names is not None: return x, dict(unreleased=0, orphan_note_offs=0)
-    if x.ndim != 2 or x.shape[1] < 3: raise ValueError(f"expected a note table or messages of shape (n, 3 or 4), got shape {x.shape}")
+    if x.ndim != 2 or x.shape[1] < 3: raise ValueError(f"expected a piece, a note table or messages of shape (n, 3 or 4), got shape {x.shape}")
     notes, counts = messages_to_notes(x, return_counts=True)
     return notes, dict(unreleased=count_unreleased(x), orphan_note_offs=counts['orphan_note_offs'])
 
@@ -794,7 +795,7 @@ def evaluate(generated,              # generated pieces (`Piece`s, note tables, 
     return Evaluation(tables, {s: roa(t, tables['real'], seed=seed) for s, t in tables.items() if s != 'real'}, discriminability=found)
 
 # %% ../nbs/05_evaluate.ipynb #2a74e3ad
-def plot_piano_roll(notes,         # a `Piece`, note table or messages
+def plot_piano_roll(notes,         # a `Piece`, a `Generated` piece, a note table or messages
                     beats=None,    # show the first this many beats (None: all)
                     title=None,
                     ax=None):      # draw into this matplotlib axis

@@ -13,9 +13,9 @@ from .data import TPQ, N_PITCHES
 
 # %% auto #0
 __all__ = ['MAX_MESSAGES', 'LIMITS', 'INTEGER_SETTINGS', 'SAMPLED_FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P',
-           'GRID_TICKS', 'LOOP_PERIOD', 'RECALL_SPAN', 'RECALL_MATCH', 'hash_uniform', 'sample_logits', 'SettingsError',
-           'check_setting', 'check_settings', 'Sampling', 'SamplingTensors', 'message_keys', 'repeat_runs', 'Loops',
-           'recall_proposal', 'sample_message']
+           'GRID_TICKS', 'LOOP_PERIOD', 'RECALL_SPAN', 'RECALL_MATCH', 'RECALL_FROM', 'hash_uniform', 'sample_logits',
+           'SettingsError', 'check_setting', 'check_settings', 'Sampling', 'SamplingTensors', 'message_keys',
+           'repeat_runs', 'Loops', 'recall_proposal', 'sample_message']
 
 # %% ../nbs/04a_sampling.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -230,6 +230,7 @@ def _off_grid(tok, beat_position, on, weight, logits):
 LOOP_PERIOD = 16         # the longest figure (in messages) that `Sampling.max_repeats` limits
 RECALL_SPAN = 1024       # messages of a piece's past that `Sampling.recall` searches
 RECALL_MATCH = 4         # messages that must have the same shape for the past to propose the next one
+RECALL_FROM = 1          # the nearest earlier place recall proposes from, in messages back
 
 def message_keys(tokens):
     "One integer per message (pitch, on/off, time) of tokens (..., columns)"
@@ -298,30 +299,38 @@ def _repeat_penalty(loops, on, time, penalty, logits):
 
 # %% ../nbs/04a_sampling.ipynb #a401441a
 def recall_proposal(past,               # int32 (batch, span) message keys, oldest first; negative: none
-                    k=RECALL_MATCH):    # messages that must have the same shape
-    "What a piece's past proposes next: the message (pitch, on/off, time) (batch, 3) that followed the latest earlier place where the last `k` messages had the same shape (on/off, time, pitch step), transposed to here; and whether there is one (batch,)"
+                    k=RECALL_MATCH,     # messages that must have the same shape
+                    nearest=None):      # the place must end at least this many messages back (default `RECALL_FROM`)
+    "What a piece's past proposes next: the message (pitch, on/off, time) (batch, 3) that followed the latest earlier place where the last `k` messages had the same shape (on/off, time, pitch step), transposed to here; whether there is one (batch,); and how many messages back that place ends (batch,)"
     import tensorflow as tf
     span = past.shape[1]
     pitch, rest = past % N_PITCHES, past // N_PITCHES
     shape = rest[:, 1:] * 256 + pitch[:, 1:] - pitch[:, :-1]   # column m-1: message m's shape (|pitch step| < 128)
     ok = (past[:, 1:] >= 0) & (past[:, :-1] >= 0)
-    match = tf.ones_like(shape[:, :span - 1 - k], bool)       # column: an earlier end e = k .. span-2
+    nearest = RECALL_FROM if nearest is None else nearest
+    last = span - 1 - nearest                                 # the latest end allowed
+    if last < k:                                              # a past too short to hold an earlier place
+        none = tf.zeros_like(past[:, 0])
+        return tf.zeros_like(past[:, :3]), none < 0, none
+    match = tf.ones_like(shape[:, :last - k + 1], bool)       # column: an earlier end e = k .. last
     for i in range(k):
-        same = (shape[:, k - 1 - i:span - 2 - i] == shape[:, span - 2 - i:span - 1 - i]) & ok[:, k - 1 - i:span - 2 - i]
+        same = (shape[:, k - 1 - i:last - i] == shape[:, span - 2 - i:span - 1 - i]) & ok[:, k - 1 - i:last - i]
         match &= same & ok[:, span - 2 - i:span - 1 - i]
     found = tf.reduce_any(match, -1)
-    end = span - 2 - tf.argmax(tf.reverse(match, [1]), -1, output_type=tf.int32)   # the latest
+    end = last - tf.argmax(tf.reverse(match, [1]), -1, output_type=tf.int32)   # the latest
     nxt, at = tf.gather(past, end + 1, batch_dims=1), tf.gather(past, end, batch_dims=1)
     r = nxt // N_PITCHES
     proposed = tf.stack([pitch[:, -1] + nxt % N_PITCHES - at % N_PITCHES, r % 2, r // 2], -1)
-    return proposed, found
+    return proposed, found, span - 1 - end
 
 class _Recall:
     "`recall_proposal`'s bonus on each field's scores, given the fields sampled before it"
     def __init__(self, loops, bonus):
         import tensorflow as tf
-        (self.proposed, found), self.bonus = recall_proposal(loops.past), tf.cast(bonus, tf.float32)
-        self.given = found                                        # the bonus applies while the message follows the proposal
+        self.bonus = tf.cast(bonus, tf.float32)
+        none = lambda: (tf.zeros([tf.shape(loops.past)[0], 3], tf.int32), tf.zeros([tf.shape(loops.past)[0]], bool))
+        # the bonus applies while the message follows the proposal; there is none, and no search, at recall 0
+        self.proposed, self.given = tf.cond(self.bonus > 0, lambda: recall_proposal(loops.past)[:2], none)
     def _add(self, logits, column, given):
         import tensorflow as tf
         hit = tf.one_hot(self.proposed[:, column], tf.shape(logits)[-1])   # nothing for a pitch outside the keyboard
@@ -330,7 +339,6 @@ class _Recall:
     def time(self, logits, on): return self._add(logits, 2, self.given & (on == self.proposed[:, 1]))
     def pitch(self, logits, on, time):
         return self._add(logits, 0, self.given & (on == self.proposed[:, 1]) & (time == self.proposed[:, 2]))
-
 
 # %% ../nbs/04a_sampling.ipynb #deceb3de
 def _log(p, from_logits):

@@ -13,7 +13,7 @@ import argparse, itertools, json, sys
 import numpy as np
 
 from pianogen.sampling import SAMPLED_FIELDS as FIELDS   # imports no TensorFlow
-WATCHED = ('onset_off_grid', 'top_third', 'pitch_mean', 'top_repeat', 'bass_repeat', 'chord_size', 'velocity_levels', 'pitch_class_entropy')   # features printed for every setting (generated, real)
+WATCHED = ('onset_off_grid', 'top_third', 'pitch_mean', 'pitch_range', 'ic_1', 'ic_2', 'top_repeat', 'bass_repeat', 'chord_size', 'velocity_levels', 'pitch_class_entropy')   # features printed for every setting (generated, real)
 
 def loop_shares(token_arrays, ks=(2, 3, 4, 6, 8)):
     "Share of messages inside a figure (up to 16 messages) played k times or more in a row, for each k"
@@ -42,6 +42,7 @@ def main():
     ap.add_argument('--velocity-new', type=float, help="pianogen.tokens.VELOCITY_NEW for this run; 'inf': every velocity drawn afresh within its bin, as before 2026-12-02 (night)")
     ap.add_argument('--seed', type=int, default=0, help='another seed: other primers (from the same validation pieces) and other pieces')
     ap.add_argument('--style', help="cut primers only from this collection's validation pieces (e.g. asap, piano-midi.de); judged against all of them, and also against that collection's own")
+    ap.add_argument('--recall-from', type=int, help="pianogen.sampling.RECALL_FROM for this run: recall proposes only from places at least this many messages back")
     ap.add_argument('--loops', action='store_true', help='also count loops in real and generated music')
     ap.add_argument('--out', help='append one JSON line per setting to this file')
     args = ap.parse_args()
@@ -51,6 +52,8 @@ def main():
     from pianogen.evaluate import NgramIndex, metrics_table, roa, discriminability
     if args.velocity_new is not None:
         import pianogen.tokens; pianogen.tokens.VELOCITY_NEW = args.velocity_new
+    if args.recall_from is not None:
+        import pianogen.sampling; pianogen.sampling.RECALL_FROM = args.recall_from
     data_source = args.data or model_card(args.model).get('source')
     if not data_source: raise SystemExit(f"--data: {args.model} has no model card naming its training data; give --data")
     data = build_dataset(data_source, seed=0)
@@ -85,6 +88,7 @@ def main():
             setting = dict(setting, style=args.style, auc_own=round(ds.auc, 3),
                            giveaways_own=[(s['feature'], round(s['generated'], 3), round(s['real'], 3), round(s['separation'], 2)) for s in ds.separating[:4]])
         if args.velocity_new is not None: setting = dict(setting, velocity_new=args.velocity_new)
+        if args.recall_from is not None: setting = dict(setting, recall_from=args.recall_from)
         row = dict(setting, seed=args.seed, auc=round(d.auc, 3), auc_no_loudness=round(dq.auc, 3), roa=round(r.score, 3),
                    copied=round(float(np.nanmean(table['copied_ngrams'])), 3),
                    repeated_4grams=round(float(np.nanmean(table['repeated_ngrams'])), 3),
