@@ -70,6 +70,7 @@ LIMITS = dict(          # setting -> (whether a value is within its limits, the 
     repeat_penalty=(lambda v: 0 <= v <= 10, 'between 0 and 10'),
     off_grid=(lambda v: 0 <= v <= 1, 'between 0 and 1'),
     recall=(lambda v: 0 <= v <= 10, 'between 0 and 10'),
+    clash=(lambda v: 0 <= v <= 10, 'between 0 and 10'),
     seed=(lambda v: 0 <= v < 2**31, f'between 0 and {2**31 - 1}'))
 INTEGER_SETTINGS = {'length', 'count', 'top_k', 'max_repeats', 'seed'}
 
@@ -144,12 +145,14 @@ class Sampling:
     max_repeats: int = 3       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
     repeat_penalty: float = 1.5   # a note-on's pitch scores this much lower if it was struck at the previous onset (0: none)
     recall: float = 0.0        # what the piece's own past proposes next (`recall_proposal`) scores this much higher (0: nothing)
+    clash: float = 0.0         # a note-on's pitch scores this much lower if it is a semitone (or a major seventh, ...) from a key held down (0: none)
 
     def __post_init__(self):
         self.max_repeats = check_setting('max_repeats', self.max_repeats)
         self.repeat_penalty = check_setting('repeat_penalty', self.repeat_penalty)
         self.off_grid = check_setting('off_grid', self.off_grid)
         self.recall = check_setting('recall', self.recall)
+        self.clash = check_setting('clash', self.clash)
         for name in ('temperature', 'top_k', 'top_p'):
             setattr(self, name, {f: check_setting(name, v, f) for f, v in _per_field(name, getattr(self, name)).items()})
 
@@ -160,7 +163,7 @@ class Sampling:
     def settings(self):
         "The settings, as plain dicts (for records and JSON)"
         return dict(temperature=self.temperature, top_k=self.top_k, top_p=self.top_p, max_repeats=self.max_repeats,
-                    repeat_penalty=self.repeat_penalty, off_grid=self.off_grid, recall=self.recall)
+                    repeat_penalty=self.repeat_penalty, off_grid=self.off_grid, recall=self.recall, clash=self.clash)
 
 # %% ../nbs/04a_sampling.ipynb #8f753131
 @patch(cls_method=True)
@@ -179,6 +182,7 @@ class SamplingTensors(NamedTuple):
     repeat_penalty: object   # float32 ()
     off_grid: object      # float32 ()
     recall: object        # float32 ()
+    clash: object         # float32 ()
 
     def sampler(self, constrain):   # a Python bool: whether to enforce the message grammar
         "What `sample_message` takes as its `sampling`, inside a compiled decoder"
@@ -191,7 +195,7 @@ def tensors(self: Sampling):
     by_field = lambda d, dtype: tf.constant([d[f] for f in SAMPLED_FIELDS], dtype)
     return SamplingTensors(by_field(self.temperature, tf.float32), by_field(self.top_k, tf.int32), by_field(self.top_p, tf.float32),
                            tf.constant(self.max_repeats, tf.int32), tf.constant(self.repeat_penalty, tf.float32), tf.constant(self.off_grid, tf.float32),
-                           tf.constant(self.recall, tf.float32))
+                           tf.constant(self.recall, tf.float32), tf.constant(self.clash, tf.float32))
 
 @dataclass
 class _TensorSampling:
@@ -206,6 +210,8 @@ class _TensorSampling:
     def repeat_penalty(self): return self.settings.repeat_penalty
     @property
     def recall(self): return self.settings.recall
+    @property
+    def clash(self): return self.settings.clash
     def __call__(self, logits, seed, mask, field):
         i, s = SAMPLED_FIELDS.index(field), self.settings
         return sample_logits(logits, s.temperature[i], s.top_k[i], s.top_p[i], seed, mask)
@@ -297,6 +303,15 @@ def _repeat_penalty(loops, on, time, penalty, logits):
     struck = tf.reduce_any(tf.one_hot(recent % N_PITCHES, N_PITCHES, on_value=True, off_value=False) & (before & (back == last))[..., None], 1)
     return logits - tf.cast(penalty, tf.float32) * tf.cast(struck & (on == 1)[:, None], tf.float32)
 
+# %% ../nbs/04a_sampling.ipynb #01ef9239
+def _clash_penalty(sounding, on, penalty, logits):
+    "Pitch scores (batch, 88) of a note-on, each lowered by `penalty` if it is interval class 1 (1, 11, 13, ... semitones) from a key held down"
+    import tensorflow as tf
+    d = np.abs(np.arange(N_PITCHES)[:, None] - np.arange(N_PITCHES)[None]) % 12
+    near = tf.constant(np.isin(d, (1, 11)), tf.float32)                      # (88, 88): pitch pairs of interval class 1
+    clashes = tf.matmul(tf.cast(sounding, tf.float32), near) > 0
+    return tf.cast(logits, tf.float32) - tf.cast(penalty, tf.float32) * tf.cast(clashes & (on == 1)[:, None], tf.float32)
+
 # %% ../nbs/04a_sampling.ipynb #a401441a
 def recall_proposal(past,               # int32 (batch, span) message keys, oldest first; negative: none
                     k=RECALL_MATCH,     # messages that must have the same shape
@@ -380,6 +395,7 @@ def sample_message(model,               # a pianogen model
     if loops is not None:
         pitch_mask = _loop_mask(loops, on, time, sampling.max_repeats, pitch_mask)
         p_logits = recall.pitch(_repeat_penalty(loops, on, time, sampling.repeat_penalty, p_logits), on, time)
+    p_logits = _clash_penalty(sounding, on, sampling.clash, p_logits)
     pitch = sampling(p_logits, seed + [0, 3], pitch_mask, 'pitch')
     cols = [pitch, on, time]
     if tok.velocity_bins: cols.append(sampling(model.head_velocity(h, on, time, pitch), seed + [0, 4], None, 'velocity'))

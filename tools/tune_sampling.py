@@ -7,7 +7,7 @@ For each setting, N pieces of 1000 messages from the shipped model (or --model),
 *validation* pieces, are measured against those validation pieces only: the held-out pieces of the verdict
 (tools/verdict.py) are never looked at. Every setting uses the same primers and seeds.
 Grid keys: on_T, on_p, time_T, time_p, pitch_T, pitch_p, velocity_T, velocity_p (temperature and top-p per field),
-R (max_repeats), P (repeat_penalty), O (off_grid: the weight of a note-on's times off the grid, 0 to 1), C (recall: the bonus on what the piece's own past proposes). `--loops` also prints, for real and generated music, the share of messages inside runs where one
+R (max_repeats), P (repeat_penalty), O (off_grid: the weight of a note-on's times off the grid, 0 to 1), C (recall: the bonus on what the piece's own past proposes), X (clash: the penalty on a note-on a semitone from a key held down). `--loops` also prints, for real and generated music, the share of messages inside runs where one
 figure of up to 16 messages is played k times or more in a row."""
 import argparse, itertools, json, sys
 import numpy as np
@@ -29,7 +29,8 @@ def sampling_for(setting):
                     **({'max_repeats': int(setting['R'])} if 'R' in setting else {}),
                     **({'repeat_penalty': setting['P']} if 'P' in setting else {}),
                     **({'off_grid': setting['O']} if 'O' in setting else {}),
-                    **({'recall': setting['C']} if 'C' in setting else {}))
+                    **({'recall': setting['C']} if 'C' in setting else {}),
+                    **({'clash': setting['X']} if 'X' in setting else {}))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -66,7 +67,7 @@ def main():
     primers = Primers.from_pieces(own, length=model.seq_len, per_piece=1 if args.style is None else 2, seed=args.seed)
     composers = [primers.composers[i % len(primers.composers)] for i in range(args.pieces)]
     grid = {k: [float(x) for x in v.split(',')] for k, v in (kv.split('=') for kv in args.grid.split(';') if kv.strip())}
-    unknown = set(grid) - {f'{f}_{s}' for f in FIELDS for s in 'Tp'} - {'R', 'P', 'O', 'C'}
+    unknown = set(grid) - {f'{f}_{s}' for f in FIELDS for s in 'Tp'} - {'R', 'P', 'O', 'C', 'X'}
     if unknown: raise SystemExit(f"--grid: unknown keys {sorted(unknown)}")
     if args.loops:
         tok = Tokenizer('grid')
