@@ -145,7 +145,7 @@ class Sampling:
     max_repeats: int = 3       # a figure of up to LOOP_PERIOD messages is played at most this many times in a row (0: no limit)
     repeat_penalty: float = 1.5   # a note-on's pitch scores this much lower if it was struck at the previous onset (0: none)
     recall: float = 0.0        # what the piece's own past proposes next (`recall_proposal`) scores this much higher (0: nothing)
-    clash: float = 0.0         # a note-on's pitch scores this much lower if it is a semitone (or a major seventh, ...) from a key held down (0: none)
+    clash: float = 0.3         # a note-on's pitch scores this much lower if it is a semitone (or a major seventh, ...) from a key held down (0: none)
 
     def __post_init__(self):
         self.max_repeats = check_setting('max_repeats', self.max_repeats)
