@@ -15,7 +15,7 @@ from .sources import style_label
 
 # %% auto #0
 __all__ = ['SECONDS', 'REQUEST_DEFAULTS', 'PIECE_NAME', 'PAGE', 'RequestError', 'check_request', 'PieceStore', 'PieceMaker',
-           'create_app', 'make_server', 'serve']
+           'create_app', 'make_server', 'stop_server', 'serve']
 
 # %% ../nbs/07_app.ipynb #cb366519
 class RequestError(ValueError):
@@ -297,6 +297,17 @@ def make_server(app, host='127.0.0.1', port=8000, threads=4):
     from waitress import create_server
     try: return create_server(app, host=host, port=port, threads=threads, ident='pianogen')
     except OSError as e: raise OSError(e.errno, f"cannot listen on {host}:{port}: {e.strerror}") from None
+
+def stop_server(server,       # a server of `make_server` whose `.run()` is serving in another thread
+                timeout=10):  # seconds for the requests in progress to finish
+    "Stop `server` from outside its thread: the thread itself closes every connection and the listening socket, so `.run()` returns"
+    closed = threading.Event()
+    def close_all():          # runs in the server's thread, between two turns of its loop
+        server.task_dispatcher.shutdown(timeout=timeout)
+        for channel in list(server._map.values()): channel.close()   # the listening socket, connections and the trigger
+        closed.set()
+    server.trigger.pull_trigger(close_all)
+    if not closed.wait(timeout + 5): server.close()   # its loop is gone: close from here
 
 def serve(host='127.0.0.1',   # interface to listen on ('0.0.0.0': every interface)
           port=8000,          # TCP port (0: a free one)

@@ -1,7 +1,7 @@
 "The web app (pianogen.app) through Flask's test client and a real waitress server"
 import io, json, math, os, subprocess, sys, threading, urllib.request, wave
 import mido, pytest
-from pianogen.app import create_app, make_server, PIECE_NAME
+from pianogen.app import create_app, make_server, stop_server, PIECE_NAME
 from pianogen.data import clean_midi
 from pianogen.generate import load_primers
 
@@ -192,7 +192,7 @@ def test_concurrent_requests_on_a_real_server(app):
         assert not errors and len(results) == 8
         assert len({r['id'] for r in results}) == 8 and sorted(r['seed'] for r in results) == [0, 1, 10, 11, 20, 21, 30, 31]
         for r in results: check_files(get, r)
-    finally: server.close()
+    finally: stop_server(server)
 
 def test_no_debug_and_errors_hide_details(client, app, monkeypatch, caplog):
     assert app.debug is False and app.testing is False

@@ -51,13 +51,13 @@ class DevTools:
 @pytest.fixture
 def server():
     "The real server (waitress) on a free port, the model warmed up"
-    from pianogen.app import create_app, make_server
+    from pianogen.app import create_app, make_server, stop_server
     app = create_app()
     app.extensions['pianogen'].warm_up()
     srv = make_server(app, port=0)
     threading.Thread(target=srv.run, daemon=True).start()
     yield f'http://127.0.0.1:{srv.effective_port}/'
-    srv.close()
+    stop_server(srv)
 
 @pytest.fixture
 def browser(tmp_path):

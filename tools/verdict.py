@@ -3,12 +3,12 @@
 the random-pitch control, and real music against real music (issue: evaluation). Writes the generated MIDI, the tables and a JSON record.
 
     python tools/verdict.py --previous-data ../shared/data/piano-midi-de --out nbs/verdict \
-        --earlier "shipped model, before (each velocity drawn afresh within its bin)=nbs/verdict/fresh-velocities" \
+        --earlier "shipped model, before (no penalty on clashes)=nbs/verdict/no-clash" \
         --earlier "first context-input model (14 epochs, its day's sampling)=nbs/verdict/first-context"
-                                  # as run on 2026-12-02 (fourth time): the shipped model's pieces regenerated with
-                                  # velocities that reuse the piece's own levels, the same notes as it made before
-                                  # (fresh-velocities: the third verdict's pieces) and the earlier models'
-                                  # (first-context, previous, seed) as stored
+                                  # as run on 2026-12-03 (fifth time): the shipped model with the default sampling
+                                  # of that day (clash 0.3); no-clash: the fourth verdict's pieces, the same model
+                                  # without the clash penalty; the earlier models' pieces (first-context, previous,
+                                  # seed) as stored
     python tools/verdict.py --reuse-pieces --out nbs/verdict ...    # every set of pieces as stored in OUT/lstm, OUT/previous, OUT/seed
 
 - held-out real: the generation pieces of the shipped model's own split (never trained on, never tuned on; tuning
