@@ -78,7 +78,7 @@ def _build(self:Player):
     "Make the widgets and wire them"
     self.composer = W.Combobox(value='', options=['any', *self.primers.composers], ensure_option=False,
                                placeholder='any (or type: chopin)', description='composer', style=_WIDE)
-    self.style = W.Dropdown(options=[('any', None), *[(style_label(s), s) for s in self.primers.styles]], value=None,
+    self.style = W.Dropdown(options=[('any', 'any'), *[(style_label(s), s) for s in self.primers.styles]], value='any',
                             description='style', style=_WIDE, layout=W.Layout(width='520px', display=None if self.primers.styles else 'none'))
     self.seconds = W.BoundedFloatText(value=min(SECONDS, self.max_seconds), min=1, max=self.max_seconds, step=5,
                                       description='seconds', tooltip='length of the piece, in seconds of music', style=_WIDE)
@@ -104,7 +104,7 @@ def _build(self:Player):
 @patch
 def _style_chosen(self:Player, change):
     "The composer box lists the composers of the chosen style"
-    self.composer.options = ['any', *self.primers.of_style(change['new']).composers]
+    self.composer.options = ['any', *self.primers.of_style(self.settings()['style']).composers]
 
 @patch
 def _seed_typed(self:Player, change):
@@ -122,8 +122,8 @@ def _set_seed(self:Player, seed):
 def settings(self:Player):
     "The generation settings the widgets hold: the keyword arguments of `generate_piece`"
     name = self.composer.value.strip()
-    return dict(composer=None if name.lower() in ('', 'any') else name, style=self.style.value, seconds=self.seconds.value,
-                temperature=self.temperature.value, top_p=self.top_p.value,
+    return dict(composer=None if name.lower() in ('', 'any') else name, style=None if self.style.value == 'any' else self.style.value,
+                seconds=self.seconds.value, temperature=self.temperature.value, top_p=self.top_p.value,
                 seed=None if self.random_seed.value else self.seed.value)
 
 # %% ../nbs/06_player.ipynb #094b86e3

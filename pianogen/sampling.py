@@ -13,9 +13,9 @@ from .data import TPQ, N_PITCHES
 
 # %% auto #0
 __all__ = ['MAX_MESSAGES', 'LIMITS', 'INTEGER_SETTINGS', 'SAMPLED_FIELDS', 'DEFAULT_SAMPLING', 'PITCH_TEMPERATURE', 'PITCH_TOP_P',
-           'GRID_TICKS', 'LOOP_PERIOD', 'RECALL_SPAN', 'RECALL_MATCH', 'RECALL_FROM', 'hash_uniform', 'sample_logits',
-           'SettingsError', 'check_setting', 'check_settings', 'Sampling', 'SamplingTensors', 'message_keys',
-           'repeat_runs', 'Loops', 'recall_proposal', 'sample_message']
+           'GRID_TICKS', 'LOOP_PERIOD', 'RECALL_SPAN', 'RECALL_MATCH', 'RECALL_FROM', 'CLASH_PAIRS', 'hash_uniform',
+           'sample_logits', 'SettingsError', 'check_setting', 'check_settings', 'Sampling', 'SamplingTensors',
+           'message_keys', 'repeat_runs', 'Loops', 'recall_proposal', 'sample_message']
 
 # %% ../nbs/04a_sampling.ipynb #23d038e7
 def hash_uniform(shape, seed):
@@ -304,12 +304,12 @@ def _repeat_penalty(loops, on, time, penalty, logits):
     return logits - tf.cast(penalty, tf.float32) * tf.cast(struck & (on == 1)[:, None], tf.float32)
 
 # %% ../nbs/04a_sampling.ipynb #01ef9239
+CLASH_PAIRS = np.isin(np.abs(np.arange(N_PITCHES)[:, None] - np.arange(N_PITCHES)) % 12, (1, 11)).astype(np.float32)   # (88, 88): pitch pairs of interval class 1
+
 def _clash_penalty(sounding, on, penalty, logits):
     "Pitch scores (batch, 88) of a note-on, each lowered by `penalty` if it is interval class 1 (1, 11, 13, ... semitones) from a key held down"
     import tensorflow as tf
-    d = np.abs(np.arange(N_PITCHES)[:, None] - np.arange(N_PITCHES)[None]) % 12
-    near = tf.constant(np.isin(d, (1, 11)), tf.float32)                      # (88, 88): pitch pairs of interval class 1
-    clashes = tf.matmul(tf.cast(sounding, tf.float32), near) > 0
+    clashes = tf.matmul(tf.cast(sounding, tf.float32), CLASH_PAIRS) > 0
     return tf.cast(logits, tf.float32) - tf.cast(penalty, tf.float32) * tf.cast(clashes & (on == 1)[:, None], tf.float32)
 
 # %% ../nbs/04a_sampling.ipynb #a401441a
