@@ -84,9 +84,9 @@ def _build(self:Player):
                                       description='seconds', tooltip='length of the piece, in seconds of music', style=_WIDE)
     self.temperature = W.FloatSlider(value=PITCH_TEMPERATURE, min=0, max=2, step=0.05, description='pitch temperature', style=_WIDE)
     self.top_p = W.FloatSlider(value=PITCH_TOP_P, min=0.5, max=1.0, step=0.01, description='pitch top-p', style=_WIDE)
-    self.seed = W.IntText(value=0, description='seed', style=_WIDE)
+    self.seed = W.IntText(value=0, description='seed', style=_WIDE, layout=W.Layout(width='240px'))
     self.random_seed = W.Checkbox(value=True, description='random', indent=False, layout=W.Layout(width='100px'))
-    self.button = W.Button(description='Generate', button_style='primary', icon='music')
+    self.button = W.Button(description='Generate', button_style='primary', icon='music', layout=W.Layout(min_width='120px'))
     self.message, self.progress = W.HTML(), W.Output()         # 'generating…' or an error; the progress bar
     self.description, self.links = W.HTML(), W.HTML()
     self.audio, self.roll = W.Audio(format='wav', autoplay=False, controls=True), W.Image(format='png')
