@@ -16,6 +16,13 @@ __all__ = ['CACHED_DECODERS', 'cached_decoder', 'LSTMDecoder', 'TransformerDecod
            'reads_context', 'context_at', 'DecodingState', 'Decoder', 'decoder_for', 'is_compiled', 'decode_sliding']
 
 # %% ../nbs/04c_decoding.ipynb #a56c4b90
+def _self_attention(mha, x):
+    "A keras MultiHeadAttention of x (batch, time, dim) over itself, causal. A one-message primer attends to one key, which is right (its weight is 1), though Keras warns that such a softmax is always 1"
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='You are using a softmax over axis', category=UserWarning)
+        return mha(x, x, use_causal_mask=True)
+
 def _mha_project(mha, x):
     "Query, key and value projections of x (batch, time, dim) for a keras MultiHeadAttention"
     return mha._query_dense(x), mha._key_dense(x), mha._value_dense(x)
@@ -23,9 +30,10 @@ def _mha_project(mha, x):
 def _mha_attend(mha, q, keys, values, length):
     "Attention of queries q (batch, 1, heads, dk) over the first `length` cached keys/values, through the output projection"
     import tensorflow as tf
+    from pianogen.model import mask_score
     scores = tf.einsum('bqhd,bkhd->bhqk', q * mha._inverse_sqrt_key_dim, keys)
     visible = tf.range(tf.shape(keys)[1]) < length
-    scores = tf.where(visible[None, None, None], scores, -1e9)
+    scores = tf.where(visible[None, None, None], scores, mask_score(scores.dtype))
     out = tf.einsum('bhqk,bkhd->bqhd', tf.nn.softmax(scores, -1), values)
     return mha._output_dense(out)
 
@@ -59,10 +67,11 @@ class LSTMDecoder:
 
     def _additive(self, h, keys, states, length):
         import tensorflow as tf
+        from pianogen.model import mask_score
         att = self.m.additive_attention
         q = att.query_projection(h)[:, None]                                   # (b, 1, a)
         scores = tf.einsum('bla,a->bl', tf.tanh(q + keys), tf.cast(att.score_vector, q.dtype))   # float16 under mixed precision
-        scores = tf.where(tf.range(tf.shape(keys)[1])[None] < length, scores, scores.dtype.min)
+        scores = tf.where(tf.range(tf.shape(keys)[1])[None] < length, scores, mask_score(scores.dtype))
         return tf.einsum('bl,bld->bd', tf.nn.softmax(scores, -1), states)
 
     def prefill(self, tokens, composer, capacity, bar=None, held=None):
@@ -71,7 +80,7 @@ class LSTMDecoder:
         m = self.m
         e = m.embedding(tokens, composer, bar, held)
         q, k, v = _mha_project(m.self_attention, e)
-        e2 = m.attention_norm(e + m.self_attention(e, e, use_causal_mask=True))
+        e2 = m.attention_norm(e + _self_attention(m.self_attention, e))
         states, hn, cn = m.lstm(e2)
         keys = m.additive_attention.key_projection(states)
         n = tf.shape(tokens)[1]
@@ -111,7 +120,7 @@ class TransformerDecoder:
             y = b.attention_norm(x)
             _, k, v = _mha_project(b.self_attention, y)
             cache[f'k{i}'], cache[f'v{i}'] = _pad_to(k, capacity), _pad_to(v, capacity)
-            x = x + b.self_attention(y, y, use_causal_mask=True)
+            x = x + _self_attention(b.self_attention, y)
             x = x + b.ff_out(b.ff_in(b.ff_norm(x)))
         return cache, m.final_norm(x)[:, -1]
 

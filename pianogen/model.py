@@ -13,9 +13,9 @@ from .tokens import Tokenizer
 
 # %% auto #0
 __all__ = ['MAX_BEATS', 'MODELS', 'on_off_binary_crossentropy', 'TimeErrorTicks', 'as_tokenizer', 'TokenEmbedding', 'embed',
-           'composer_vectors', 'time_input', 'CausalAdditiveAttention', 'ConditionedHeads', 'TransformerBlock',
-           'sinusoidal_positions', 'PianoModel', 'SeedModel', 'LSTMModel', 'TransformerModel', 'build_model',
-           'compile_model', 'message_nll', 'save_for_generation', 'load_model']
+           'composer_vectors', 'time_input', 'mask_score', 'CausalAdditiveAttention', 'ConditionedHeads',
+           'TransformerBlock', 'sinusoidal_positions', 'PianoModel', 'SeedModel', 'LSTMModel', 'TransformerModel',
+           'build_model', 'compile_model', 'message_nll', 'save_for_generation', 'load_model']
 
 # %% ../nbs/02_model.ipynb #a3fe43dc
 @keras.saving.register_keras_serializable(package='pianogen')
@@ -131,6 +131,10 @@ def time_input(tokenizer, time):
     return ops.expand_dims(ops.cast(time, 'float32') / tokenizer.max_delta, -1)
 
 # %% ../nbs/02_model.ipynb #18c0989e
+def mask_score(dtype):
+    "The score of a position attention must not see: -1e9, or -3e4 in float16, where -1e9 overflows (as Keras's `Softmax` masks)"
+    return -3e4 if keras.backend.standardize_dtype(dtype) == 'float16' else -1e9
+
 @keras.saving.register_keras_serializable(package='pianogen')
 class CausalAdditiveAttention(layers.Layer):
     "Additive (Bahdanau) attention, v·tanh(Wq q + Wk k), of each query over the values at or before it"
@@ -154,7 +158,7 @@ class CausalAdditiveAttention(layers.Layer):
         if use_causal_mask:
             n_q, n_v = ops.shape(query)[1], ops.shape(value)[1]
             visible = ops.arange(n_v)[None, :] <= ops.arange(n_q)[:, None] + (n_v - n_q)
-            scores = ops.where(visible[None], scores, ops.full_like(scores, -1e9))
+            scores = ops.where(visible[None], scores, ops.full_like(scores, mask_score(scores.dtype)))
         return ops.matmul(ops.softmax(scores, axis=-1), value)
 
     def get_config(self): return {**super().get_config(), 'attention_dim': self.attention_dim}
